@@ -16,7 +16,7 @@ import hashlib
 import json
 import logging
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any, Literal
@@ -28,7 +28,7 @@ from mcp_servers.core.errors import ToolError
 from mcp_servers.core.tool import ToolSpec
 from mcp_servers.core.world import World
 
-__all__ = ["Episode", "CallResult", "Status", "ToolFormat"]
+__all__ = ["Episode", "CallResult", "Status", "ToolFormat", "unknown_tool"]
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +87,14 @@ def _validation_message(tool: str, error: ValidationError) -> str:
     return f"Invalid arguments for {tool}: " + "; ".join(problems) + suffix
 
 
+def unknown_tool(name: object, offered: Iterable[str]) -> CallResult:
+    """The result of calling a tool that is not offered, with the closest offered name as a hint."""
+    shown = _shorten(str(name))
+    close = difflib.get_close_matches(shown, list(offered), n=1)
+    hint = f" Did you mean {close[0]}?" if close else ""
+    return CallResult(str(name)[:_MAX_SHOWN], "unknown_tool", error=f"Unknown tool {shown!r}: it is not offered here.{hint}")
+
+
 class Episode:
     """Isolated worlds for a set of servers, addressed by tool name."""
 
@@ -132,7 +140,7 @@ class Episode:
             return CallResult(str(name)[:_MAX_SHOWN], "episode_closed", error="This episode is closed.")
         spec = self._routes.get(name) if isinstance(name, str) else None
         if spec is None:
-            return CallResult(str(name)[:_MAX_SHOWN], "unknown_tool", error=self._unknown_tool_message(name))
+            return unknown_tool(name, self._routes)
         if isinstance(arguments, (str, bytes)):
             try:
                 arguments = json.loads(arguments) if arguments.strip() else {}
@@ -166,12 +174,6 @@ class Episode:
     def _roll_back(self, server: str, world: World, backup: dict[str, Any] | None) -> None:
         if backup is not None:
             self._worlds[server] = type(world).model_validate(backup)
-
-    def _unknown_tool_message(self, name: object) -> str:
-        shown = _shorten(str(name))
-        close = difflib.get_close_matches(str(name)[:_MAX_SHOWN], list(self._routes), n=1) if isinstance(name, str) else []
-        hint = f" Did you mean {close[0]}?" if close else ""
-        return f"Unknown tool {shown!r}: it is not offered here.{hint}"
 
     def tool_specs(self) -> list[ToolSpec]:
         """The declarations of every tool this episode offers, server by server."""
