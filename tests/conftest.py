@@ -1,4 +1,4 @@
-"""Shared fixtures: a deliberately defective server, registered for one test, to show the checks catch defects."""
+"""Shared fixtures: a deliberately defective server (to show the checks catch defects) and the anyio backend."""
 
 import random
 from collections.abc import Iterator
@@ -66,3 +66,9 @@ def defective_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setattr(registry, "names", lambda: (*real_names(), "defective"))
     monkeypatch.setattr(registry, "get", lambda name: server if name == "defective" else real_get(name))
     yield "defective"
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+

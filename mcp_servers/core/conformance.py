@@ -26,7 +26,7 @@ from mcp_servers import registry
 from mcp_servers.core.episode import CallResult, Episode
 from mcp_servers.core.tool import ToolSpec
 
-__all__ = ["check_server", "ConformanceReport", "Finding", "HOSTILE_STRINGS", "values_at"]
+__all__ = ["check_server", "grounded_calls", "ConformanceReport", "Finding", "HOSTILE_STRINGS", "values_at"]
 
 MAX_ERROR_LENGTH = 1000
 
@@ -65,12 +65,18 @@ class ConformanceReport:
     calls: int = 0
     succeeded: set[str] = field(default_factory=set)
     tools: int = 0
-    writes: list[tuple[str, Any]] = field(default_factory=list)
-    """The successful write calls of the probe, in order: a replayable scenario grounded in real entities."""
+    successes: list[tuple[str, Any]] = field(default_factory=list)
+    """The successful calls of the probe, in order: a replayable scenario grounded in real entities."""
 
     @property
     def ok(self) -> bool:
         return not self.findings
+
+    @property
+    def writes(self) -> list[tuple[str, Any]]:
+        """The successful write calls of the probe, in order."""
+        tools = registry.get(self.server).tools
+        return [(tool, arguments) for tool, arguments in self.successes if tools[tool].kind == "write"]
 
     @property
     def never_succeeded(self) -> list[str]:
@@ -106,6 +112,12 @@ def check_server(name: str, *, seed: int = 0, rounds: int = 3, fresh_process: bo
     _check_isolation(name, seed, report.writes, report)
     _check_lifecycle(name, seed, report)
     return report
+
+
+def grounded_calls(name: str, seed: int = 0, rounds: int = 2) -> list[tuple[str, dict[str, Any]]]:
+    """The probe's successful calls with object arguments, in order: a scenario that replays on a fresh episode."""
+    report = check_server(name, seed=seed, rounds=rounds, fresh_process=False)
+    return [(tool, arguments) for tool, arguments in report.successes if isinstance(arguments, dict)]
 
 
 def _check_schemas(spec: ToolSpec, report: ConformanceReport) -> None:
@@ -225,11 +237,12 @@ def _observe(episode: Episode, spec: ToolSpec, arguments: Any, report: Conforman
         report.add("errors", f"error message is too long or carries a traceback: {result.error[:120]!r}", spec.name)
     if result.ok:
         report.succeeded.add(spec.name)
+        report.successes.append((spec.name, arguments))
     return result
 
 
 def _probe(name: str, seed: int, rounds: int, report: ConformanceReport) -> None:
-    """Call every tool, grounded and hostile, recording the successful write calls in `report.writes`."""
+    """Call every tool, grounded and hostile, recording the successful calls in `report.successes`."""
     rng = random.Random(f"conformance:{name}:{seed}")
     server = registry.get(name)
     specs = sorted(server.tools.values(), key=lambda spec: (spec.kind != "read", spec.name))
@@ -241,12 +254,9 @@ def _probe(name: str, seed: int, rounds: int, report: ConformanceReport) -> None
             result = _observe(episode, spec, arguments, report)
             if result.ok and result.content is not None:
                 pool.learn(spec, result.content)
-                if spec.kind == "write":
-                    report.writes.append((spec.name, arguments))
             if round_number == 0:
                 for variant in _hostile_variants(spec, arguments, rng):
-                    if _observe(episode, spec, variant, report).ok and spec.kind == "write":
-                        report.writes.append((spec.name, variant))
+                    _observe(episode, spec, variant, report)
     episode.close()
 
 
