@@ -24,7 +24,8 @@ from jsonschema.exceptions import SchemaError
 
 from mcp_servers import registry
 from mcp_servers.core.episode import CallResult, Episode
-from mcp_servers.core.tool import ToolSpec
+from mcp_servers.core.tool import ToolSpec, model_entities
+from mcp_servers.core.world import World
 
 __all__ = ["check_server", "grounded_calls", "ConformanceReport", "Finding", "HOSTILE_STRINGS", "values_at"]
 
@@ -161,21 +162,45 @@ def _check_determinism(name: str, seed: int, fresh_process: bool, report: Confor
 
 
 class _EntityPool:
-    """Entity values revealed by successful calls, by kind, in the order they were seen."""
+    """Values to ground arguments in: entities by kind and other short strings, from the world and from results.
 
-    def __init__(self) -> None:
+    The checker is white-box: it seeds the pool from the world's own entity-marked fields, so that tools whose
+    inputs no read tool reveals (a PIN, a search term) are still exercised on real values.
+    """
+
+    def __init__(self, world_type: type[World], snapshot: dict[str, Any]) -> None:
         self.by_kind: dict[str, list[Any]] = {}
+        self.texts: list[str] = []
+        for path, entity in model_entities(world_type):
+            self._add(entity.kind, values_at(snapshot, path))
+        _short_strings(snapshot, self.texts)
+
+    def _add(self, kind: str, values: list[Any]) -> None:
+        known = self.by_kind.setdefault(kind, [])
+        for value in values:
+            if value not in known and len(known) < 200:
+                known.append(value)
 
     def learn(self, spec: ToolSpec, content: dict[str, Any]) -> None:
         for path, entity in spec.result_entities.items():
-            known = self.by_kind.setdefault(entity.kind, [])
-            for value in values_at(content, path):
-                if value not in known and len(known) < 200:
-                    known.append(value)
+            self._add(entity.kind, values_at(content, path))
 
     def pick(self, kind: str, rng: random.Random) -> Any | None:
         values = self.by_kind.get(kind)
         return rng.choice(values) if values else None
+
+
+def _short_strings(data: Any, found: list[str], limit: int = 500) -> None:
+    """Collect distinct short strings of JSON data (names, codes, paths) into `found`."""
+    if isinstance(data, str):
+        if 2 <= len(data) <= 60 and len(found) < limit and data not in found:
+            found.append(data)
+    elif isinstance(data, dict):
+        for value in data.values():
+            _short_strings(value, found, limit)
+    elif isinstance(data, list):
+        for value in data:
+            _short_strings(value, found, limit)
 
 
 def _plausible_value(schema: dict[str, Any], entity_kind: str | None, pool: _EntityPool, rng: random.Random) -> Any:
@@ -195,6 +220,8 @@ def _plausible_value(schema: dict[str, Any], entity_kind: str | None, pool: _Ent
     if kind == "array":
         item = _plausible_value(schema.get("items", {}), entity_kind, pool, rng)
         return [item]
+    if pool.texts and rng.random() < 0.7:
+        return rng.choice(pool.texts)
     return "sample"
 
 
@@ -247,7 +274,7 @@ def _probe(name: str, seed: int, rounds: int, report: ConformanceReport) -> None
     server = registry.get(name)
     specs = sorted(server.tools.values(), key=lambda spec: (spec.kind != "read", spec.name))
     episode = Episode.open([name], seed)
-    pool = _EntityPool()
+    pool = _EntityPool(server.world_type, episode.snapshot()[name])
     for round_number in range(rounds):
         for spec in specs:
             arguments = _plausible_arguments(spec, pool, rng)
