@@ -36,7 +36,7 @@ from mcp_servers.banking.world import (
     Transfer,
     is_weak_pin,
 )
-from mcp_servers.core import Count, Name, ServerDef, ShortText, ToolError
+from mcp_servers.core import Count, Name, ServerDef, ShortText, ToolError, require
 
 server = ServerDef(
     "banking",
@@ -141,24 +141,15 @@ def _money(amount: float, currency: str) -> str:
 
 
 def _customer(world: BankingWorld, customer_id: str) -> Customer:
-    customer = world.customers.get(customer_id)
-    if customer is None:
-        raise ToolError(f"Unknown customer {customer_id!r}. Use find_bank_customers to look up the customer id.")
-    return customer
+    return require(world.customers, customer_id, "customer", "Use find_bank_customers to look up the customer id.")
 
 
 def _account(world: BankingWorld, account_id: str) -> Account:
-    account = world.accounts.get(account_id)
-    if account is None:
-        raise ToolError(f"Unknown account {account_id!r}. Use list_bank_accounts to see a customer's accounts.")
-    return account
+    return require(world.accounts, account_id, "account", "Use list_bank_accounts to see a customer's accounts.")
 
 
 def _card(world: BankingWorld, card_id: str) -> Card:
-    card = world.cards.get(card_id)
-    if card is None:
-        raise ToolError(f"Unknown card {card_id!r}. Use list_bank_cards to see a customer's cards.")
-    return card
+    return require(world.cards, card_id, "card", "Use list_bank_cards to see a customer's cards.")
 
 
 def _payee(world: BankingWorld, payee_id: str, customer_id: str) -> Payee:
@@ -540,9 +531,7 @@ def remove_bank_payee(world: BankingWorld, payee_id: PayeeId) -> Payee:
     Args:
         payee_id: The payee to remove.
     """
-    payee = world.payees.get(payee_id)
-    if payee is None:
-        raise ToolError(f"Unknown payee {payee_id!r}. Use list_bank_payees to see a customer's payees.")
+    payee = require(world.payees, payee_id, "payee", "Use list_bank_payees to see a customer's payees.")
     if payee.status == "removed":
         raise ToolError(f"Payee {payee_id} ({payee.name}) is already removed.")
     scheduled = [
@@ -627,11 +616,9 @@ def cancel_scheduled_bank_payment(world: BankingWorld, scheduled_payment_id: Sch
     Args:
         scheduled_payment_id: The scheduled payment to cancel.
     """
-    payment = world.scheduled_payments.get(scheduled_payment_id)
-    if payment is None:
-        raise ToolError(
-            f"Unknown scheduled payment {scheduled_payment_id!r}. Use list_scheduled_bank_payments to see them."
-        )
+    payment = require(
+        world.scheduled_payments, scheduled_payment_id, "scheduled payment", "Use list_scheduled_bank_payments to see them."
+    )
     if payment.status != "active":
         raise ToolError(f"Scheduled payment {scheduled_payment_id} is already {payment.status}.")
     payment.status = "cancelled"
@@ -833,9 +820,7 @@ def dispute_bank_transaction(
         reason: Why the customer disputes the charge.
         details: The customer's explanation, in their words.
     """
-    txn = world.transactions.get(transaction_id)
-    if txn is None:
-        raise ToolError(f"Unknown transaction {transaction_id!r}. Use list_bank_transactions to find it.")
+    txn = require(world.transactions, transaction_id, "transaction", "Use list_bank_transactions to find it.")
     if txn.dispute_id is not None:
         dispute = world.disputes[txn.dispute_id]
         raise ToolError(f"Transaction {transaction_id} is already disputed in {dispute.dispute_id} ({dispute.status}).")

@@ -117,7 +117,8 @@ def check_server(name: str, *, seed: int = 0, rounds: int = 3, fresh_process: bo
 
 def grounded_calls(name: str, seed: int = 0, rounds: int = 2) -> list[tuple[str, dict[str, Any]]]:
     """The probe's successful calls with object arguments, in order: a scenario that replays on a fresh episode."""
-    report = check_server(name, seed=seed, rounds=rounds, fresh_process=False)
+    report = ConformanceReport(server=name)
+    _probe(name, seed, rounds, report, hostile=False)
     return [(tool, arguments) for tool, arguments in report.successes if isinstance(arguments, dict)]
 
 
@@ -236,12 +237,13 @@ def _plausible_arguments(spec: ToolSpec, pool: _EntityPool, rng: random.Random) 
 
 
 def _hostile_variants(spec: ToolSpec, base: dict[str, Any], rng: random.Random) -> list[Any]:
+    """Malformed versions of `base`: not an object, a field missing or extra, each hostile value in each field."""
     variants: list[Any] = [None, [], "not json {", {**base, "unexpected_field": 1}]
     if spec.required:
         variants.append({k: v for k, v in base.items() if k != rng.choice(spec.required)})
     for arg, schema in spec.input_schema["properties"].items():
         hostile = HOSTILE_NUMBERS if schema.get("type") in ("integer", "number") else HOSTILE_STRINGS
-        variants.append({**base, arg: rng.choice(hostile)})
+        variants.extend({**base, arg: value} for value in hostile)
         variants.append({**base, arg: {"nested": ["object"]}})
     return variants
 
@@ -268,8 +270,8 @@ def _observe(episode: Episode, spec: ToolSpec, arguments: Any, report: Conforman
     return result
 
 
-def _probe(name: str, seed: int, rounds: int, report: ConformanceReport) -> None:
-    """Call every tool, grounded and hostile, recording the successful calls in `report.successes`."""
+def _probe(name: str, seed: int, rounds: int, report: ConformanceReport, *, hostile: bool = True) -> None:
+    """Call every tool, grounded (and hostile), recording the successful calls in `report.successes`."""
     rng = random.Random(f"conformance:{name}:{seed}")
     server = registry.get(name)
     specs = sorted(server.tools.values(), key=lambda spec: (spec.kind != "read", spec.name))
@@ -281,7 +283,7 @@ def _probe(name: str, seed: int, rounds: int, report: ConformanceReport) -> None
             result = _observe(episode, spec, arguments, report)
             if result.ok and result.content is not None:
                 pool.learn(spec, result.content)
-            if round_number == 0:
+            if hostile and round_number == 0:
                 for variant in _hostile_variants(spec, arguments, rng):
                     _observe(episode, spec, variant, report)
     episode.close()

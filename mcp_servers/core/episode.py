@@ -6,11 +6,13 @@ to it, as a copy of a per-(server, seed) template that is generated once per pro
 calls costs nothing and reports its template's hash.
 
 Per-call path: `call(name, arguments)` parses the arguments (a dict, or the raw JSON text a model produced),
-validates them against the tool's strict argument model, runs the tool, and returns a `CallResult`. A write tool
-runs against a backup of its world: if it raises anything, the backup is put back, so a failed call leaves the
-world byte-for-byte unchanged. Errors come back as short messages a model can act on, never as tracebacks.
+validates them against the tool's strict argument model, runs the tool, and returns a `CallResult`. The episode
+keeps the successful write calls of each world; when a write fails (or any tool crashes), the world is rebuilt from
+its template by replaying them, so a failed call leaves the world byte-for-byte unchanged while successful calls pay
+nothing for that guarantee. Errors come back as short messages a model can act on, never as tracebacks.
 """
 
+import copy
 import difflib
 import hashlib
 import json
@@ -68,6 +70,11 @@ def _template(server: str, seed: int) -> tuple[World, dict[str, Any], str]:
     return world, world.model_dump(), world.state_hash()
 
 
+def _fresh_copy(server: str, seed: int) -> World:
+    template, dump, _ = _template(server, seed)
+    return type(template).model_validate(dump)
+
+
 @lru_cache(maxsize=256)
 def _routing(servers: tuple[str, ...]) -> dict[str, ToolSpec]:
     return {name: spec for server in servers for name, spec in registry.get(server).tools.items()}
@@ -106,6 +113,7 @@ class Episode:
         self.id = episode_id or uuid.uuid4().hex
         self._routes = _routing(self.servers)
         self._worlds: dict[str, World] = {}
+        self._writes: dict[str, list[tuple[ToolSpec, dict[str, Any]]]] = {}
         self._closed = False
 
     @classmethod
@@ -126,12 +134,12 @@ class Episode:
         """Release the worlds. Closing twice is harmless; calls after close answer `episode_closed`."""
         self._closed = True
         self._worlds.clear()
+        self._writes.clear()
 
     def _world(self, server: str) -> World:
         world = self._worlds.get(server)
         if world is None:
-            template, dump, _ = _template(server, self.seed)
-            world = self._worlds[server] = type(template).model_validate(dump)
+            world = self._worlds[server] = _fresh_copy(server, self.seed)
         return world
 
     def call(self, name: str, arguments: Mapping[str, Any] | str | None = None) -> CallResult:
@@ -159,21 +167,32 @@ class Episode:
 
     def _run(self, spec: ToolSpec, kwargs: dict[str, Any]) -> CallResult:
         world = self._world(spec.server)
-        backup = world.model_dump() if spec.kind == "write" else None
+        pristine = copy.deepcopy(kwargs) if spec.kind == "write" else None  # a tool may keep or change its inputs
         try:
             result = spec.fn(world, **kwargs)
         except ToolError as exc:
-            self._roll_back(spec.server, world, backup)
+            if spec.kind == "write":
+                self._roll_back(spec.server)
             return CallResult(spec.name, "tool_error", error=str(exc) or f"{spec.name} failed")
-        except Exception as exc:  # a defect in the tool: keep the world, tell the caller, log for the developer
-            self._roll_back(spec.server, world, backup)
+        except Exception as exc:  # a defect in the tool: restore the world, tell the caller, log for the developer
             logger.exception("tool %s raised unexpectedly", spec.name)
+            self._roll_back(spec.server)
             return CallResult(spec.name, "internal_error", error=f"{spec.name} failed unexpectedly ({type(exc).__name__})")
+        if pristine is not None:
+            self._writes.setdefault(spec.server, []).append((spec, pristine))
         return CallResult(spec.name, "ok", content=result.model_dump(mode="json"))
 
-    def _roll_back(self, server: str, world: World, backup: dict[str, Any] | None) -> None:
-        if backup is not None:
-            self._worlds[server] = type(world).model_validate(backup)
+    def _roll_back(self, server: str) -> None:
+        """Put back the world as it was before the failed call: a fresh copy with the successful writes replayed.
+
+        Rebuilding on failure instead of backing up before every write keeps successful calls free of copying; it is
+        exact because tools are deterministic (the conformance checker replays calls in fresh processes to prove
+        it). Read tools never change the world (also checked), so only writes and defects pay for a rebuild.
+        """
+        world = _fresh_copy(server, self.seed)
+        for spec, kwargs in self._writes.get(server, []):
+            spec.fn(world, **copy.deepcopy(kwargs))
+        self._worlds[server] = world
 
     def tool_specs(self) -> list[ToolSpec]:
         """The declarations of every tool this episode offers, server by server."""

@@ -1,13 +1,12 @@
 """The filesystem server: path parsing, every tool's success and failure paths, permissions, and a scenario."""
 
-import time
-
 import pytest
 
 from mcp_servers import Episode
 from mcp_servers.core import ToolError
 from mcp_servers.filesystem import paths
 from mcp_servers.filesystem.paths import InvalidPath, glob_match
+from tests.helpers import fails, ok
 
 # ---------------------------------------------------------------------------------------------------- helpers
 
@@ -16,21 +15,8 @@ def open_fs(seed: int = 0) -> Episode:
     return Episode.open(["filesystem"], seed=seed)
 
 
-def ok(ep: Episode, tool: str, args: dict | None = None) -> dict:
-    result = ep.call(tool, args or {})
-    assert result.ok, (tool, args, result.status, result.error)
-    return result.content
 
 
-def fails(ep: Episode, tool: str, args: dict, *fragments: str) -> str:
-    """Assert the call is a tool_error mentioning every fragment, and that the world did not change."""
-    before = ep.state_hash()
-    result = ep.call(tool, args)
-    assert result.status == "tool_error", (tool, args, result.status, result.error, result.content)
-    for fragment in fragments:
-        assert fragment in result.error, (fragment, result.error)
-    assert ep.state_hash() == before
-    return result.error
 
 
 def home_of(ep: Episode) -> str:
@@ -152,10 +138,9 @@ def test_glob_match_supports_stars_marks_classes_and_escapes():
     assert glob_match("*.tar.*", "x.tar.gz")
 
 
-def test_glob_match_stays_fast_on_pathological_patterns():
-    start = time.perf_counter()
+def test_glob_match_answers_pathological_patterns_without_backtracking_blowup():
+    # an exponential matcher would not return here (pytest-timeout ends the run); speed is measured in benchmarks/
     assert not glob_match("*a" * 100, "a" * 255 + "b")
-    assert time.perf_counter() - start < 0.5
 
 
 def test_has_magic_detects_wildcards():
@@ -995,10 +980,8 @@ def test_scenario_archiving_readmes_replays_to_the_same_state():
     assert joined == "".join(ok(first, "cat", {"path": p})["content"] for p in found["readmes"])
 
 
-def test_the_test_suite_world_is_cheap_to_open_and_call():
-    start = time.perf_counter()
+def test_whole_tree_searches_succeed_from_the_root():
     ep = open_fs(7)
-    ok(ep, "grep", {"text": "e", "path": "/", "recursive": True})
-    ok(ep, "find", {"path": "/"})
-    ok(ep, "glob_paths", {"pattern": "/**/**/**/*"})
-    assert time.perf_counter() - start < 2
+    assert ok(ep, "grep", {"text": "e", "path": "/", "recursive": True})["matches"]
+    assert ok(ep, "find", {"path": "/"})["matches"]
+    assert ok(ep, "glob_paths", {"pattern": "/**/**/**/*"})["matches"]
