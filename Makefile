@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 NODE_DIR := .node
 NODE_BIN := $(NODE_DIR)/node_modules/.bin
 CONFORMANCE_PORT ?= 8799
-CONFORMANCE_SCENARIOS := server-initialize ping tools-list tools-call-error json-schema-2020-12 dns-rebinding-protection
+CONFORMANCE_SCENARIOS := server-initialize ping tools-list dns-rebinding-protection
 
 .PHONY: setup test serve bench conformance servers
 

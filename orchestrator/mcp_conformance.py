@@ -2,7 +2,8 @@
 
 `make conformance` installs Node and the suite into `.node/`, then runs this module: it starts `prove serve` on a
 loopback port, runs each named server scenario against one server's URL, and prints a table of the outcomes.
-Scenarios that test features our servers do not offer (resources, prompts, sampling...) are not run.
+The scenarios that apply are the protocol ones (initialize, ping, tools/list, DNS-rebinding protection); the
+others need the suite's own fixture tools, resources or prompts, which a domain server does not have.
 """
 
 import argparse
@@ -68,6 +69,7 @@ def main() -> None:
     for scenario, (passed, tail) in outcomes.items():
         table.add_row(scenario, "[green]pass[/green]" if passed else "[red]fail[/red]", tail)
     Console(width=160).print(table)
+    sys.exit(0 if all(passed for passed, _ in outcomes.values()) else 1)
 
 
 if __name__ == "__main__":

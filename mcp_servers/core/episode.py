@@ -63,16 +63,19 @@ class CallResult:
         return {**asdict(self), "ok": self.ok}
 
 
-@lru_cache(maxsize=512)
-def _template(server: str, seed: int) -> tuple[World, dict[str, Any], str]:
-    """The generated world for (server, seed), its python dump (the copy source) and its state hash."""
+@lru_cache(maxsize=128)
+def _template(server: str, seed: int) -> tuple[type[World], dict[str, Any], str]:
+    """The world type, the python dump of `new_world(seed)` (what copies are made from) and its state hash.
+
+    Bounded: a large world's dump holds about a megabyte, and a process may see many seeds.
+    """
     world = registry.get(server).world_type.new_world(seed)
-    return world, world.model_dump(), world.state_hash()
+    return type(world), world.model_dump(), world.state_hash()
 
 
 def _fresh_copy(server: str, seed: int) -> World:
-    template, dump, _ = _template(server, seed)
-    return type(template).model_validate(dump)
+    world_type, dump, _ = _template(server, seed)
+    return world_type.model_validate(dump)
 
 
 @lru_cache(maxsize=256)
@@ -218,7 +221,4 @@ class Episode:
 
     def snapshot(self) -> dict[str, dict[str, Any]]:
         """Every world's state as JSON data, by server."""
-        return {server: self._world_or_template(server).snapshot() for server in self.servers}
-
-    def _world_or_template(self, server: str) -> World:
-        return self._worlds.get(server) or _template(server, self.seed)[0]
+        return {server: (self._worlds.get(server) or _fresh_copy(server, self.seed)).snapshot() for server in self.servers}
