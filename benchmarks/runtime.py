@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mcp_servers import Episode, registry
-from mcp_servers.core.conformance import grounded_calls
+from mcp_servers.core.conformance import grounded_calls, probe
 from mcp_servers.core.errors import ToolError
 
 SEED = 0
@@ -36,7 +36,7 @@ def _bare_call(world: Any, fn: Callable[..., Any], kwargs: dict[str, Any]) -> No
         pass
 
 
-def call_overhead(name: str, repeats: int = 30) -> dict[str, float]:
+def call_overhead(name: str, repeats: int = 100) -> dict[str, float]:
     """Median per-call time of a replayed scenario: through `Episode.call` and on the bare functions."""
     server = registry.get(name)
     calls = grounded_calls(name, SEED)
@@ -61,6 +61,30 @@ def call_overhead(name: str, repeats: int = 30) -> dict[str, float]:
     episode_us = statistics.median(through_episode() for _ in range(repeats)) / len(calls) / 1000
     bare_us = statistics.median(bare() for _ in range(repeats)) / len(calls) / 1000
     return {"calls": len(calls), "episode_us": episode_us, "bare_us": bare_us, "ratio": episode_us / bare_us}
+
+
+def failed_write(name: str, repeats: int = 30) -> dict[str, float]:
+    """Median cost of a write the world refuses after the whole scenario ran: the rollback rebuilds the world.
+
+    The refused call is the first refusal of the conformance probe that the world still refuses after the scenario.
+    """
+    report = probe(name, SEED)
+    calls = [(tool, arguments) for tool, arguments in report.successes if isinstance(arguments, dict)]
+    writes = sum(registry.get(name).tools[tool].kind == "write" for tool, _ in calls)
+    for tool, arguments in report.refusals:
+        samples = []
+        for _ in range(repeats):
+            episode = Episode.open([name], SEED)
+            for call in calls:
+                episode.call(*call)
+            start = time.perf_counter_ns()
+            refused = not episode.call(tool, arguments).ok
+            samples.append(time.perf_counter_ns() - start)
+            if not refused:
+                break
+        else:
+            return {"tool": tool, "writes_replayed": writes, "rollback_us": statistics.median(samples) / 1000}
+    raise RuntimeError(f"no refused write of the {name} probe is still refused after its scenario")
 
 
 def episode_open(name: str, repeats: int = 200) -> dict[str, float]:

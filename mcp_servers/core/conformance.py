@@ -27,7 +27,7 @@ from mcp_servers.core.episode import CallResult, Episode
 from mcp_servers.core.tool import ToolSpec, model_entities
 from mcp_servers.core.world import World
 
-__all__ = ["check_server", "grounded_calls", "ConformanceReport", "Finding", "HOSTILE_STRINGS", "values_at"]
+__all__ = ["check_server", "grounded_calls", "probe", "ConformanceReport", "Finding", "HOSTILE_STRINGS", "values_at"]
 
 MAX_ERROR_LENGTH = 1000
 
@@ -68,6 +68,8 @@ class ConformanceReport:
     tools: int = 0
     successes: list[tuple[str, Any]] = field(default_factory=list)
     """The successful calls of the probe, in order: a replayable scenario grounded in real entities."""
+    refusals: list[tuple[str, Any]] = field(default_factory=list)
+    """Grounded write calls the world refused (status `tool_error`), in order."""
 
     @property
     def ok(self) -> bool:
@@ -109,7 +111,7 @@ def check_server(name: str, *, seed: int = 0, rounds: int = 3, fresh_process: bo
     for spec in server.tools.values():
         _check_schemas(spec, report)
     _check_determinism(name, seed, fresh_process, report)
-    _probe(name, seed, rounds, report)
+    _run_probe(name, seed, rounds, report, hostile=True)
     _check_isolation(name, seed, report.writes, report)
     _check_lifecycle(name, seed, report)
     return report
@@ -117,8 +119,7 @@ def check_server(name: str, *, seed: int = 0, rounds: int = 3, fresh_process: bo
 
 def grounded_calls(name: str, seed: int = 0, rounds: int = 2) -> list[tuple[str, dict[str, Any]]]:
     """The probe's successful calls with object arguments, in order: a scenario that replays on a fresh episode."""
-    report = ConformanceReport(server=name)
-    _probe(name, seed, rounds, report, hostile=False)
+    report = probe(name, seed, rounds)
     return [(tool, arguments) for tool, arguments in report.successes if isinstance(arguments, dict)]
 
 
@@ -267,10 +268,19 @@ def _observe(episode: Episode, spec: ToolSpec, arguments: Any, report: Conforman
     if result.ok:
         report.succeeded.add(spec.name)
         report.successes.append((spec.name, arguments))
+    elif result.status == "tool_error" and spec.kind == "write":
+        report.refusals.append((spec.name, arguments))
     return result
 
 
-def _probe(name: str, seed: int, rounds: int, report: ConformanceReport, *, hostile: bool = True) -> None:
+def probe(name: str, seed: int = 0, rounds: int = 2) -> ConformanceReport:
+    """Only the grounded probe (no hostile variants, no other checks): its successes and refusals."""
+    report = ConformanceReport(server=name, tools=len(registry.get(name).tools))
+    _run_probe(name, seed, rounds, report, hostile=False)
+    return report
+
+
+def _run_probe(name: str, seed: int, rounds: int, report: ConformanceReport, *, hostile: bool) -> None:
     """Call every tool, grounded (and hostile), recording the successful calls in `report.successes`."""
     rng = random.Random(f"conformance:{name}:{seed}")
     server = registry.get(name)
