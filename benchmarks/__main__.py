@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 
 from benchmarks.gateway import gateway_vs_plain
+from benchmarks.reward_speed import scoring_vs_execution
 from benchmarks.runtime import call_overhead, episode_open, failed_write
 from mcp_servers import registry
 from mcp_servers.core.conformance import grounded_calls
@@ -35,6 +36,7 @@ def run(servers: list[str]) -> str:
         (tool, arguments) for tool, arguments in grounded_calls(GATEWAY_SERVER) if registry.get(GATEWAY_SERVER).tools[tool].kind == "read"
     )
     http = gateway_vs_plain(GATEWAY_SERVER, read_tool, read_arguments)
+    scoring = scoring_vs_execution(GATEWAY_SERVER)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     sections = [
         "# Benchmark results",
@@ -77,6 +79,13 @@ def run(servers: list[str]) -> str:
         _table(
             ["client mode", "gateway (ms)", "plain MCPServer (ms)", "ratio"],
             [[mode, f"{r['gateway_ms']:.2f}", f"{r['plain_ms']:.2f}", f"{r['ratio']:.2f}x"] for mode, r in http.items()],
+        ),
+        "## Scoring a trajectory: each reward preset vs executing its calls",
+        f"A `{GATEWAY_SERVER}` scenario of {next(iter(scoring.values()))['calls']} grounded calls as both reference and "
+        "model calls; the anchor is running those calls in a fresh in-process episode.",
+        _table(
+            ["preset", "episodes scored per second", "scoring / execution"],
+            [[name, f"{r['per_second']:,.0f}", f"{r['ratio']:.3f}x"] for name, r in scoring.items()],
         ),
     ]
     return "\n\n".join(sections) + "\n"
