@@ -206,6 +206,8 @@ def _short_strings(data: Any, found: list[str], limit: int = 500) -> None:
 
 
 def _plausible_value(schema: dict[str, Any], entity_kind: str | None, pool: _EntityPool, rng: random.Random) -> Any:
+    if schema.get("type") == "array":
+        return [_plausible_value(schema.get("items", {}), entity_kind, pool, rng)]
     if entity_kind is not None and (known := pool.pick(entity_kind, rng)) is not None:
         return known
     if "enum" in schema:
@@ -219,9 +221,6 @@ def _plausible_value(schema: dict[str, Any], entity_kind: str | None, pool: _Ent
         return 10.0
     if kind == "boolean":
         return rng.choice([True, False])
-    if kind == "array":
-        item = _plausible_value(schema.get("items", {}), entity_kind, pool, rng)
-        return [item]
     if pool.texts and rng.random() < 0.7:
         return rng.choice(pool.texts)
     return "sample"
