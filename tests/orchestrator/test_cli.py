@@ -11,9 +11,9 @@ runner = CliRunner()
 def test_servers_lists_every_registered_server_with_its_tool_count():
     result = runner.invoke(app, ["servers"], terminal_width=200)
     assert result.exit_code == 0
+    rows = {cells[1].strip(): [cell.strip() for cell in cells] for cells in (line.split("│") for line in result.output.splitlines()) if len(cells) > 3}
     for name in registry.names():
-        row = next(line for line in result.output.splitlines() if f" {name} " in line)
-        assert f" {len(registry.get(name).tools)} " in row
+        assert rows[name][3] == str(len(registry.get(name).tools)), rows[name]
     total = sum(len(registry.get(name).tools) for name in registry.names())
     assert f"{len(registry.names())} servers, {total} tools" in result.output
 
