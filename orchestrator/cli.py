@@ -10,6 +10,7 @@ from rich.table import Table
 from mcp_servers import registry
 from mcp_servers.core.conformance import check_server
 from mcp_servers.core.mcp_adapter import serve_stdio
+from orchestrator.catalog import CATALOG_PATH, render_catalog
 from orchestrator.gateway import GatewayConfig, build_app
 
 app = typer.Typer(help="Stateful MCP tool servers and the tooling to train models on them.", no_args_is_help=True)
@@ -65,6 +66,21 @@ def serve(
         raise typer.BadParameter(str(exc)) from exc
     console.print(f"Serving {', '.join(selected)} at http://{host}:{port}/<server>/mcp", style="green")
     uvicorn.run(gateway, host=host, port=port, log_level="warning")
+
+
+@app.command()
+def catalog(
+    check: Annotated[bool, typer.Option(help="only check that docs/servers.md is current")] = False,
+) -> None:
+    """Write docs/servers.md, the catalogue of every server and tool, from the declarations."""
+    text = render_catalog()
+    if check:
+        current = CATALOG_PATH.exists() and CATALOG_PATH.read_text() == text
+        console.print("docs/servers.md is current" if current else "[red]docs/servers.md is out of date: run prove catalog[/red]")
+        raise typer.Exit(0 if current else 1)
+    CATALOG_PATH.parent.mkdir(parents=True, exist_ok=True)
+    CATALOG_PATH.write_text(text)
+    console.print(f"Wrote {CATALOG_PATH}")
 
 
 @app.command()

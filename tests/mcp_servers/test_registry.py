@@ -6,13 +6,20 @@ from mcp_servers import registry
 from mcp_servers.core.conformance import check_server
 from mcp_servers.core.errors import UnknownServer
 
-MINIMUM_TOOLS = {"banking": 17, "filesystem": 40, "travel_booking": 20}
+# PROVE's library (REFERENCE.md section 1): 20 servers, 343 model-visible tools.
+MINIMUM_TOOLS = {
+    "banking": 17, "trading": 13, "payments": 10, "calendar": 17, "email": 17, "filesystem": 40, "shopping": 23,
+    "marketplace": 13, "retail_chain": 11, "travel_booking": 20, "maps": 16, "social_media": 15, "team_chat": 11,
+    "iot_devices": 25, "vehicle": 20, "crm": 16, "issue_tracker": 20, "budget": 12, "food_delivery": 17,
+    "video_meeting": 10,
+}  # fmt: skip
 
 
-def test_the_reference_servers_are_registered_with_at_least_their_tool_counts():
+def test_exactly_the_twenty_servers_of_the_paper_are_registered_with_at_least_their_tool_counts():
+    assert set(registry.names()) == set(MINIMUM_TOOLS)
     for name, minimum in MINIMUM_TOOLS.items():
-        assert name in registry.names()
         assert len(registry.get(name).tools) >= minimum, name
+    assert sum(len(registry.get(name).tools) for name in registry.names()) >= 343
 
 
 def test_tool_names_are_unique_across_all_servers():
