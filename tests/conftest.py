@@ -5,10 +5,15 @@ from collections.abc import Iterator
 from typing import Annotated
 
 import pytest
+from hypothesis import HealthCheck, settings
 from pydantic import BaseModel
 
 from mcp_servers import registry
 from mcp_servers.core import Entity, ServerDef, ToolError, World
+
+# Generation speed depends on the machine's load (CI shares two cores); the other health checks stay on.
+settings.register_profile("project", suppress_health_check=[HealthCheck.too_slow], deadline=None)
+settings.load_profile("project")
 
 CounterId = Annotated[str, Entity("counter")]
 
