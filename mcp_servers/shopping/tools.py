@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from mcp_servers.core import Count, Name, ServerDef, ShortText, ToolError, require
+from mcp_servers.core import Count, Name, ServerDef, ToolError, require
 from mcp_servers.shopping.world import (
     POINT_VALUE,
     RETURN_WINDOW_DAYS,

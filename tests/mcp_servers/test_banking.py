@@ -8,21 +8,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from mcp_servers import Episode
-from tests.helpers import fails, ok
+from tests.helpers import assert_replays, fails, ok, open_server, world_of
 
 SERVER = "banking"
 
 
-def _episode() -> Episode:
-    return Episode.open([SERVER], seed=0)
-
-
-def _world(ep: Episode) -> dict[str, Any]:
-    return ep.snapshot()[SERVER]
-
-
 def _pin(ep: Episode, customer_id: str) -> str:
-    return _world(ep)["customers"][customer_id]["pin"]
+    return world_of(ep)["customers"][customer_id]["pin"]
 
 
 def _wrong_pin(pin: str) -> str:
@@ -30,7 +22,7 @@ def _wrong_pin(pin: str) -> str:
 
 
 def _today(ep: Episode) -> date:
-    return datetime.fromisoformat(_world(ep)["now"]).date()
+    return datetime.fromisoformat(world_of(ep)["now"]).date()
 
 
 
@@ -42,7 +34,7 @@ def _account(ep: Episode, account_id: str) -> dict[str, Any]:
 
 
 def _accounts(ep: Episode) -> list[dict[str, Any]]:
-    return list(_world(ep)["accounts"].values())
+    return list(world_of(ep)["accounts"].values())
 
 
 def _pair_same_customer(ep: Episode) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -75,8 +67,8 @@ def _payable(ep: Episode) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def test_find_bank_customers_matches_name_email_phone_and_id():
-    ep = _episode()
-    customer = next(iter(_world(ep)["customers"].values()))
+    ep = open_server(SERVER)
+    customer = next(iter(world_of(ep)["customers"].values()))
     last_name = customer["full_name"].split()[-1]
     by_name = ok(ep, "find_bank_customers", {"query": last_name.upper()})
     assert customer["customer_id"] in [c["customer_id"] for c in by_name["customers"]]
@@ -93,14 +85,14 @@ def test_find_bank_customers_matches_name_email_phone_and_id():
 
 
 def test_find_bank_customers_respects_limit():
-    ep = _episode()
+    ep = open_server(SERVER)
     result = ok(ep, "find_bank_customers", {"query": "er", "limit": 3})
     assert len(result["customers"]) == 3
     assert result["total_matched"] > 3
 
 
 def test_list_bank_accounts_lists_a_customers_accounts_with_status_filter():
-    ep = _episode()
+    ep = open_server(SERVER)
     frozen = next(a for a in _accounts(ep) if a["status"] == "frozen")
     customer_id = frozen["customer_id"]
     everything = ok(ep, "list_bank_accounts", {"customer_id": customer_id})["accounts"]
@@ -114,8 +106,8 @@ def test_list_bank_accounts_lists_a_customers_accounts_with_status_filter():
 
 
 def test_get_bank_account_shows_cards_scheduled_payments_and_limit_usage():
-    ep = _episode()
-    payment = next(p for p in _world(ep)["scheduled_payments"].values() if p["status"] == "active")
+    ep = open_server(SERVER)
+    payment = next(p for p in world_of(ep)["scheduled_payments"].values() if p["status"] == "active")
     details = _account(ep, payment["from_account_id"])
     assert payment["scheduled_payment_id"] in details["active_scheduled_payment_ids"]
     assert details["card_ids"]
@@ -128,7 +120,7 @@ def test_get_bank_account_shows_cards_scheduled_payments_and_limit_usage():
 
 
 def test_list_bank_transactions_filters_and_sorts_newest_first():
-    ep = _episode()
+    ep = open_server(SERVER)
     source, _ = _pair_same_customer(ep)
     account_id = source["account_id"]
     history = ok(ep, "list_bank_transactions", {"account_id": account_id, "days": 120, "limit": 1000})
@@ -154,8 +146,8 @@ def test_list_bank_transactions_filters_and_sorts_newest_first():
 
 
 def test_list_bank_cards_filters_by_status():
-    ep = _episode()
-    cancelled = next(c for c in _world(ep)["cards"].values() if c["status"] == "cancelled" and c["replaced_by"])
+    ep = open_server(SERVER)
+    cancelled = next(c for c in world_of(ep)["cards"].values() if c["status"] == "cancelled" and c["replaced_by"])
     customer_id = cancelled["customer_id"]
     cards = ok(ep, "list_bank_cards", {"customer_id": customer_id})["cards"]
     assert {c["customer_id"] for c in cards} == {customer_id}
@@ -165,8 +157,8 @@ def test_list_bank_cards_filters_by_status():
 
 
 def test_list_bank_payees_hides_removed_payees_unless_asked():
-    ep = _episode()
-    removed = next(p for p in _world(ep)["payees"].values() if p["status"] == "removed")
+    ep = open_server(SERVER)
+    removed = next(p for p in world_of(ep)["payees"].values() if p["status"] == "removed")
     customer_id = removed["customer_id"]
     shown = ok(ep, "list_bank_payees", {"customer_id": customer_id})["payees"]
     assert removed["payee_id"] not in [p["payee_id"] for p in shown]
@@ -176,8 +168,8 @@ def test_list_bank_payees_hides_removed_payees_unless_asked():
 
 
 def test_list_scheduled_bank_payments_filters_by_status():
-    ep = _episode()
-    cancelled = next(p for p in _world(ep)["scheduled_payments"].values() if p["status"] == "cancelled")
+    ep = open_server(SERVER)
+    cancelled = next(p for p in world_of(ep)["scheduled_payments"].values() if p["status"] == "cancelled")
     customer_id = cancelled["customer_id"]
     active = ok(ep, "list_scheduled_bank_payments", {"customer_id": customer_id})["scheduled_payments"]
     assert all(p["status"] == "active" for p in active)
@@ -186,7 +178,7 @@ def test_list_scheduled_bank_payments_filters_by_status():
 
 
 def test_lookups_of_unknown_ids_are_tool_errors():
-    ep = _episode()
+    ep = open_server(SERVER)
     for tool in ("list_bank_accounts", "list_bank_cards", "list_bank_payees", "list_scheduled_bank_payments"):
         fails(ep, tool, {"customer_id": "CUS-9999"}, "Unknown customer", "find_bank_customers")
     fails(ep, "get_bank_account", {"account_id": "CHK-9999"}, "Unknown account", "list_bank_accounts")
@@ -197,7 +189,7 @@ def test_lookups_of_unknown_ids_are_tool_errors():
 
 
 def test_transfer_between_bank_accounts_moves_money_and_records_both_legs():
-    ep = _episode()
+    ep = open_server(SERVER)
     source, target = _pair_same_customer(ep)
     pin = _pin(ep, source["customer_id"])
     args = {
@@ -225,7 +217,7 @@ def test_transfer_between_bank_accounts_moves_money_and_records_both_legs():
 
 
 def test_transfer_into_a_credit_account_pays_down_the_balance():
-    ep = _episode()
+    ep = open_server(SERVER)
     for credit in _accounts(ep):
         if credit["type"] != "credit" or credit["status"] != "open" or credit["balance"] >= 0:
             continue
@@ -252,7 +244,7 @@ def test_transfer_into_a_credit_account_pays_down_the_balance():
 
 
 def test_transfer_between_bank_accounts_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     source, target = _pair_same_customer(ep)
     customer_id = source["customer_id"]
     pin = _pin(ep, customer_id)
@@ -288,7 +280,7 @@ def _sends(account: dict[str, Any]) -> bool:
 
 
 def test_transfers_refuse_frozen_closed_credit_and_foreign_currency_accounts():
-    ep = _episode()
+    ep = open_server(SERVER)
     accounts = _accounts(ep)
     cases = [
         (
@@ -322,7 +314,7 @@ def test_transfers_refuse_frozen_closed_credit_and_foreign_currency_accounts():
 
 
 def test_pay_bank_payee_debits_the_account_and_names_the_payee():
-    ep = _episode()
+    ep = open_server(SERVER)
     source, payee = _payable(ep)
     args = {
         "from_account_id": source["account_id"],
@@ -341,12 +333,12 @@ def test_pay_bank_payee_debits_the_account_and_names_the_payee():
 
 
 def test_pay_bank_payee_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     source, payee = _payable(ep)
     customer_id = source["customer_id"]
     pin = _pin(ep, customer_id)
     base = {"from_account_id": source["account_id"], "payee_id": payee["payee_id"], "amount": 5.0, "pin": pin}
-    world = _world(ep)
+    world = world_of(ep)
     fails(ep, "pay_bank_payee", {**base, "payee_id": "PAY-9999"}, "Unknown payee", "list_bank_payees")
     foreign = next(p for p in world["payees"].values() if p["customer_id"] != customer_id)
     fails(ep, "pay_bank_payee", {**base, "payee_id": foreign["payee_id"]}, "Unknown payee")
@@ -403,7 +395,7 @@ def test_pay_bank_payee_failures_leave_the_world_unchanged():
 
 
 def test_add_bank_payee_saves_a_payable_payee():
-    ep = _episode()
+    ep = open_server(SERVER)
     source, _ = _pair_same_customer(ep)
     customer_id = source["customer_id"]
     args = {
@@ -424,8 +416,8 @@ def test_add_bank_payee_saves_a_payable_payee():
 
 
 def test_add_bank_payee_failures_leave_the_world_unchanged():
-    ep = _episode()
-    existing = next(p for p in _world(ep)["payees"].values() if p["status"] == "active")
+    ep = open_server(SERVER)
+    existing = next(p for p in world_of(ep)["payees"].values() if p["status"] == "active")
     customer_id = existing["customer_id"]
     pin = _pin(ep, customer_id)
     base = {"customer_id": customer_id, "name": "Someone", "bank_name": "Chase", "account_number": "123456789-1",
@@ -438,8 +430,8 @@ def test_add_bank_payee_failures_leave_the_world_unchanged():
 
 
 def test_remove_bank_payee_hides_it_and_it_can_no_longer_be_paid():
-    ep = _episode()
-    world = _world(ep)
+    ep = open_server(SERVER)
+    world = world_of(ep)
     busy = {p["payee_id"] for p in world["scheduled_payments"].values() if p["status"] == "active"}
     payee = next(p for p in world["payees"].values() if p["status"] == "active" and p["payee_id"] not in busy)
     removed = ok(ep, "remove_bank_payee", {"payee_id": payee["payee_id"]})
@@ -454,15 +446,15 @@ def test_remove_bank_payee_hides_it_and_it_can_no_longer_be_paid():
 
 
 def test_remove_bank_payee_failures_leave_the_world_unchanged():
-    ep = _episode()
-    scheduled = next(p for p in _world(ep)["scheduled_payments"].values() if p["status"] == "active")
+    ep = open_server(SERVER)
+    scheduled = next(p for p in world_of(ep)["scheduled_payments"].values() if p["status"] == "active")
     fails(ep, "remove_bank_payee", {"payee_id": scheduled["payee_id"]}, scheduled["scheduled_payment_id"],
            "cancel_scheduled_bank_payment")
     fails(ep, "remove_bank_payee", {"payee_id": "PAY-9999"}, "Unknown payee")
 
 
 def test_schedule_and_cancel_a_bank_payment():
-    ep = _episode()
+    ep = open_server(SERVER)
     source, payee = _payable(ep)
     first = (_today(ep) + timedelta(days=10)).isoformat()
     args = {
@@ -487,7 +479,7 @@ def test_schedule_and_cancel_a_bank_payment():
 
 
 def test_schedule_bank_payment_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     source, payee = _payable(ep)
     today = _today(ep)
     pin = _pin(ep, source["customer_id"])
@@ -500,7 +492,7 @@ def test_schedule_bank_payment_failures_leave_the_world_unchanged():
     fails(ep, tool, {**base, "pin": _wrong_pin(pin)}, "Incorrect PIN")
     fails(ep, tool, {**base, "payee_id": "PAY-9999"}, "Unknown payee")
     fails(ep, tool, {**base, "amount": source["daily_transfer_limit"] + 1}, "daily transfer limit")
-    world = _world(ep)
+    world = world_of(ep)
     credit, credit_payee = next(
         (a, p)
         for a in _accounts(ep)
@@ -534,8 +526,8 @@ def test_schedule_bank_payment_failures_leave_the_world_unchanged():
 
 
 def test_cancel_scheduled_bank_payment_refuses_finished_or_unknown_payments():
-    ep = _episode()
-    completed = next(p for p in _world(ep)["scheduled_payments"].values() if p["status"] == "completed")
+    ep = open_server(SERVER)
+    completed = next(p for p in world_of(ep)["scheduled_payments"].values() if p["status"] == "completed")
     fails(ep, "cancel_scheduled_bank_payment", {"scheduled_payment_id": completed["scheduled_payment_id"]},
            "already completed")
     fails(ep, "cancel_scheduled_bank_payment", {"scheduled_payment_id": "SCH-9999"}, "Unknown scheduled payment")
@@ -545,10 +537,10 @@ def test_cancel_scheduled_bank_payment_refuses_finished_or_unknown_payments():
 
 
 def test_set_bank_card_frozen_freezes_and_unfreezes_a_card():
-    ep = _episode()
+    ep = open_server(SERVER)
     card = next(
-        c for c in _world(ep)["cards"].values()
-        if c["status"] == "active" and _world(ep)["accounts"][c["account_id"]]["status"] == "open"
+        c for c in world_of(ep)["cards"].values()
+        if c["status"] == "active" and world_of(ep)["accounts"][c["account_id"]]["status"] == "open"
     )
     assert ok(ep, "set_bank_card_frozen", {"card_id": card["card_id"], "frozen": True})["status"] == "frozen"
     frozen = ok(ep, "list_bank_cards", {"customer_id": card["customer_id"], "status": "frozen"})["cards"]
@@ -559,8 +551,8 @@ def test_set_bank_card_frozen_freezes_and_unfreezes_a_card():
 
 
 def test_set_bank_card_frozen_failures_leave_the_world_unchanged():
-    ep = _episode()
-    world = _world(ep)
+    ep = open_server(SERVER)
+    world = world_of(ep)
     cancelled = next(c for c in world["cards"].values() if c["status"] == "cancelled" and c["replaced_by"])
     fails(ep, "set_bank_card_frozen", {"card_id": cancelled["card_id"], "frozen": True}, "cancelled",
            cancelled["replaced_by"])
@@ -573,9 +565,9 @@ def test_set_bank_card_frozen_failures_leave_the_world_unchanged():
 
 
 def test_replace_bank_card_cancels_the_old_card_and_issues_a_new_one():
-    ep = _episode()
-    card = next(c for c in _world(ep)["cards"].values() if c["status"] == "frozen")
-    account_status = _world(ep)["accounts"][card["account_id"]]["status"]
+    ep = open_server(SERVER)
+    card = next(c for c in world_of(ep)["cards"].values() if c["status"] == "frozen")
+    account_status = world_of(ep)["accounts"][card["account_id"]]["status"]
     result = ok(ep, "replace_bank_card", {"card_id": card["card_id"], "reason": "stolen"})
     old, new = result["cancelled_card"], result["new_card"]
     assert old["status"] == "cancelled" and old["cancel_reason"] == "stolen" and old["replaced_by"] == new["card_id"]
@@ -590,8 +582,8 @@ def test_replace_bank_card_cancels_the_old_card_and_issues_a_new_one():
 
 
 def test_set_bank_card_limit_changes_the_limit_within_bounds():
-    ep = _episode()
-    world = _world(ep)
+    ep = open_server(SERVER)
+    world = world_of(ep)
     debit = next(c for c in world["cards"].values() if c["type"] == "debit" and c["status"] == "active")
     changed = ok(ep, "set_bank_card_limit", {"card_id": debit["card_id"], "daily_limit": 750})
     assert changed["daily_spending_limit"] == 750
@@ -610,11 +602,11 @@ def test_set_bank_card_limit_changes_the_limit_within_bounds():
 
 
 def _verified_customer(ep: Episode) -> str:
-    return next(c["customer_id"] for c in _world(ep)["customers"].values() if c["kyc_status"] == "verified")
+    return next(c["customer_id"] for c in world_of(ep)["customers"].values() if c["kyc_status"] == "verified")
 
 
 def test_open_bank_savings_account_opens_an_empty_account():
-    ep = _episode()
+    ep = open_server(SERVER)
     customer_id = _verified_customer(ep)
     account = ok(ep, "open_bank_savings_account", {"customer_id": customer_id, "currency": "EUR",
                                                     "nickname": "Holiday Fund"})
@@ -625,8 +617,8 @@ def test_open_bank_savings_account_opens_an_empty_account():
 
 
 def test_open_bank_savings_account_failures_leave_the_world_unchanged():
-    ep = _episode()
-    pending = next(c for c in _world(ep)["customers"].values() if c["kyc_status"] == "pending_review")
+    ep = open_server(SERVER)
+    pending = next(c for c in world_of(ep)["customers"].values() if c["kyc_status"] == "pending_review")
     fails(ep, "open_bank_savings_account", {"customer_id": pending["customer_id"]}, "pending_review")
     fails(ep, "open_bank_savings_account", {"customer_id": "CUS-9999"}, "Unknown customer")
     customer_id = _verified_customer(ep)
@@ -638,8 +630,8 @@ def test_open_bank_savings_account_failures_leave_the_world_unchanged():
 
 
 def test_close_bank_account_closes_an_empty_account_and_cancels_its_cards():
-    ep = _episode()
-    world = _world(ep)
+    ep = open_server(SERVER)
+    world = world_of(ep)
     busy = {p["from_account_id"] for p in world["scheduled_payments"].values() if p["status"] == "active"}
     empty = next(
         a for a in _accounts(ep)
@@ -655,8 +647,8 @@ def test_close_bank_account_closes_an_empty_account_and_cancels_its_cards():
 
 
 def test_close_bank_account_failures_leave_the_world_unchanged():
-    ep = _episode()
-    world = _world(ep)
+    ep = open_server(SERVER)
+    world = world_of(ep)
 
     def close(account: dict[str, Any], *fragments: str) -> None:
         pin = _pin(ep, account["customer_id"])
@@ -691,10 +683,10 @@ def test_close_bank_account_failures_leave_the_world_unchanged():
 
 
 def test_dispute_bank_transaction_opens_a_dispute_on_a_recent_card_purchase():
-    ep = _episode()
-    now = datetime.fromisoformat(_world(ep)["now"])
+    ep = open_server(SERVER)
+    now = datetime.fromisoformat(world_of(ep)["now"])
     txn = next(
-        t for t in _world(ep)["transactions"].values()
+        t for t in world_of(ep)["transactions"].values()
         if t["kind"] == "card_purchase" and t["status"] == "posted" and t["dispute_id"] is None
         and now - datetime.fromisoformat(t["posted_at"]) < timedelta(days=30)
     )
@@ -708,8 +700,8 @@ def test_dispute_bank_transaction_opens_a_dispute_on_a_recent_card_purchase():
 
 
 def test_dispute_bank_transaction_failures_leave_the_world_unchanged():
-    ep = _episode()
-    world = _world(ep)
+    ep = open_server(SERVER)
+    world = world_of(ep)
     now = datetime.fromisoformat(world["now"])
     txns = list(world["transactions"].values())
     tool = "dispute_bank_transaction"
@@ -729,7 +721,7 @@ def test_dispute_bank_transaction_failures_leave_the_world_unchanged():
 
 
 def test_change_bank_pin_replaces_the_pin_used_to_authorize_payments():
-    ep = _episode()
+    ep = open_server(SERVER)
     source, target = _pair_same_customer(ep)
     customer_id = source["customer_id"]
     old_pin = _pin(ep, customer_id)
@@ -744,8 +736,8 @@ def test_change_bank_pin_replaces_the_pin_used_to_authorize_payments():
 
 
 def test_change_bank_pin_failures_leave_the_world_unchanged():
-    ep = _episode()
-    customer_id = next(iter(_world(ep)["customers"]))
+    ep = open_server(SERVER)
+    customer_id = next(iter(world_of(ep)["customers"]))
     pin = _pin(ep, customer_id)
     base = {"customer_id": customer_id, "current_pin": pin}
     fails(ep, "change_bank_pin", {**base, "current_pin": _wrong_pin(pin), "new_pin": "2580"}, "Incorrect PIN")
@@ -759,7 +751,7 @@ def test_change_bank_pin_failures_leave_the_world_unchanged():
 
 
 def test_malformed_arguments_are_rejected_before_the_tool_runs():
-    ep = _episode()
+    ep = open_server(SERVER)
     before = ep.state_hash()
     source, target = _pair_same_customer(ep)
     base = {"from_account_id": source["account_id"], "to_account_id": target["account_id"], "amount": 1.0,
@@ -823,14 +815,7 @@ def _scenario(ep: Episode) -> dict[str, str]:
 
 
 def test_multi_step_scenario_is_reproducible_and_visible():
-    first = _episode()
-    initial = first.state_hash()
-    ids = _scenario(first)
-    final = first.state_hash()
-    assert final != initial
-    replay = _episode()
-    assert _scenario(replay) == ids
-    assert replay.state_hash() == final
+    first, ids = assert_replays(SERVER, _scenario)
 
     savings = _account(first, ids["savings_id"])
     assert savings["balance"] == 190.0 and savings["sent_today"] == 60.0
@@ -853,7 +838,7 @@ def test_new_world_is_deterministic_per_seed():
 
 
 def test_default_world_is_large_and_varied():
-    world = _world(_episode())
+    world = world_of(open_server(SERVER))
     assert len(world["customers"]) == 40
     assert 75 <= len(world["accounts"]) <= 110
     assert 55 <= len(world["cards"]) <= 90

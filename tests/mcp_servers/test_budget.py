@@ -9,21 +9,13 @@ from typing import Any
 
 from mcp_servers import Episode
 from mcp_servers.budget.world import BudgetWorld
-from tests.helpers import fails, ok
+from tests.helpers import fails, ok, open_server, world_of
 
 SERVER = "budget"
 
 
-def _episode() -> Episode:
-    return Episode.open([SERVER], seed=0)
-
-
-def _world(ep: Episode) -> dict[str, Any]:
-    return ep.snapshot()[SERVER]
-
-
 def _today(ep: Episode) -> date:
-    return datetime.fromisoformat(_world(ep)["now"]).date()
+    return datetime.fromisoformat(world_of(ep)["now"]).date()
 
 
 def _periods(ep: Episode) -> dict[str, Any]:
@@ -74,7 +66,7 @@ def _approved(ep: Episode, period: str, least: float = 20.0) -> dict[str, Any]:
 
 
 def test_list_budget_members_filters_by_role_and_hides_former_members():
-    ep = _episode()
+    ep = open_server(SERVER)
     active = ok(ep, "list_budget_members")["members"]
     everyone = ok(ep, "list_budget_members", {"include_former": True})["members"]
     former = [m for m in everyone if m["status"] == "former"]
@@ -86,7 +78,7 @@ def test_list_budget_members_filters_by_role_and_hides_former_members():
 
 
 def test_list_budget_periods_keeps_the_two_latest_months_open_with_totals_from_the_entries():
-    ep = _episode()
+    ep = open_server(SERVER)
     listing = _periods(ep)
     periods = listing["periods"]
     assert listing["current_period_id"] == _today(ep).strftime("%Y-%m")
@@ -106,7 +98,7 @@ def test_list_budget_periods_keeps_the_two_latest_months_open_with_totals_from_t
 
 
 def test_list_budget_categories_lists_groups_and_filters_by_parent_and_name():
-    ep = _episode()
+    ep = open_server(SERVER)
     categories = ok(ep, "list_budget_categories")["categories"]
     assert 24 <= len(categories) <= 30
     group = next(c for c in categories if c["is_group"])
@@ -122,7 +114,7 @@ def test_list_budget_categories_lists_groups_and_filters_by_parent_and_name():
 
 
 def test_get_budget_summary_derives_every_figure_from_limits_moves_and_expenses():
-    ep = _episode()
+    ep = open_server(SERVER)
     _, previous, _ = _open_and_closed(ep)
     summary = ok(ep, "get_budget_summary", {"period": previous})
     assert summary["period_status"] == "open"
@@ -145,7 +137,7 @@ def test_get_budget_summary_derives_every_figure_from_limits_moves_and_expenses(
 
 
 def test_rollover_categories_carry_what_was_left_into_the_next_period():
-    ep = _episode()
+    ep = open_server(SERVER)
     current, previous, _ = _open_and_closed(ep)
     lines = ok(ep, "get_budget_summary", {"period": previous})["categories"]
     rolling = next(l for l in lines if l["rollover"] and l["remaining"] > 0)
@@ -155,14 +147,14 @@ def test_rollover_categories_carry_what_was_left_into_the_next_period():
 
 
 def test_get_budget_summary_refuses_unknown_periods_and_categories():
-    ep = _episode()
+    ep = open_server(SERVER)
     fails(ep, "get_budget_summary", {"period": "2019-01"}, "no budget period", "list_budget_periods")
     fails(ep, "get_budget_summary", {"period": "2026-13"}, "no budget period")
     fails(ep, "get_budget_summary", {"category_id": "CAT-9999"}, "Unknown budget category")
 
 
 def test_list_expenses_filters_and_sorts_newest_first():
-    ep = _episode()
+    ep = open_server(SERVER)
     everything = ok(ep, "list_expenses", {"limit": 1000})
     expenses = everything["expenses"]
     assert everything["total_matched"] == len(expenses) >= 350
@@ -198,7 +190,7 @@ def test_list_expenses_filters_and_sorts_newest_first():
 
 
 def test_record_expense_counts_against_the_category_and_large_ones_wait_for_approval():
-    ep = _episode()
+    ep = open_server(SERVER)
     member_id = _members(ep, "member")[0]
     line = _roomy(ep, least=300)
     base = {"member_id": member_id, "category_id": line["category_id"], "merchant": "Corner Store"}
@@ -217,7 +209,7 @@ def test_record_expense_counts_against_the_category_and_large_ones_wait_for_appr
 
 
 def test_record_expense_in_the_previous_open_period_uses_that_periods_budget():
-    ep = _episode()
+    ep = open_server(SERVER)
     _, previous, _ = _open_and_closed(ep)
     line = _roomy(ep, previous, least=50)
     day = f"{previous}-15"
@@ -228,7 +220,7 @@ def test_record_expense_in_the_previous_open_period_uses_that_periods_budget():
 
 
 def test_record_expense_over_budget_is_refused_unless_allowed_and_then_tagged():
-    ep = _episode()
+    ep = open_server(SERVER)
     line = _roomy(ep, least=1)
     args = {"member_id": _members(ep, "member")[0], "category_id": line["category_id"], "merchant": "Big Vendor",
             "amount": round(line["remaining"] + 50, 2)}
@@ -242,7 +234,7 @@ def test_record_expense_over_budget_is_refused_unless_allowed_and_then_tagged():
 
 
 def test_record_expense_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     _, _, closed = _open_and_closed(ep)
     member_id = _members(ep, "member")[0]
     line = _roomy(ep, least=50)
@@ -257,7 +249,7 @@ def test_record_expense_failures_leave_the_world_unchanged():
     fails(ep, "record_expense", {**base, "spent_on": "2026-02-30"}, "not a calendar date")
     fails(ep, "record_expense", {**base, "spent_on": "2020-05-01"}, "no budget period 2020-05")
     fails(ep, "record_expense", {**base, "merchant": "   "}, "merchant", "blank")
-    former = next(m for m in _world(ep)["members"].values() if m["status"] == "former")
+    former = next(m for m in world_of(ep)["members"].values() if m["status"] == "former")
     fails(ep, "record_expense", {**base, "member_id": former["member_id"]}, "has left the team")
     fails(ep, "record_expense", {**base, "member_id": "MEM-9999"}, "Unknown budget member")
 
@@ -266,7 +258,7 @@ def test_record_expense_failures_leave_the_world_unchanged():
 
 
 def test_approve_expense_settles_a_pending_expense():
-    ep = _episode()
+    ep = open_server(SERVER)
     _, previous, _ = _open_and_closed(ep)
     expense = _pending(ep, previous)
     approver = _members(ep, "approver")[0]
@@ -275,13 +267,13 @@ def test_approve_expense_settles_a_pending_expense():
     listed = ok(ep, "list_expenses", {"period": previous, "status": "approved", "limit": 1000})["expenses"]
     assert expense["expense_id"] in [e["expense_id"] for e in listed]
     line = _line(ep, expense["category_id"], previous)
-    before = _line(_episode(), expense["category_id"], previous)
+    before = _line(open_server(SERVER), expense["category_id"], previous)
     assert line["spent"] == before["spent"]
     assert line["pending"] == round(before["pending"] - expense["amount_usd"], 2)
 
 
 def test_approve_expense_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     _, previous, _ = _open_and_closed(ep)
     expense = _pending(ep, previous)
     tool = "approve_expense"
@@ -293,12 +285,12 @@ def test_approve_expense_failures_leave_the_world_unchanged():
     fails(ep, tool, {"expense_id": done["expense_id"], "approver_id": approver}, "already approved")
     fails(ep, tool, {"expense_id": "EXP-9999", "approver_id": approver}, "Unknown expense", "list_expenses")
     fails(ep, tool, {"expense_id": expense["expense_id"], "approver_id": "MEM-9999"}, "Unknown budget member")
-    former = next(m for m in _world(ep)["members"].values() if m["status"] == "former")
+    former = next(m for m in world_of(ep)["members"].values() if m["status"] == "former")
     fails(ep, tool, {"expense_id": expense["expense_id"], "approver_id": former["member_id"]}, "has left")
 
 
 def test_an_approvers_own_expense_needs_another_approver():
-    ep = _episode()
+    ep = open_server(SERVER)
     owner = _members(ep, "owner")[0]
     line = _roomy(ep, least=300)
     mine = ok(ep, "record_expense", {"member_id": owner, "category_id": line["category_id"], "amount": 150.0,
@@ -309,7 +301,7 @@ def test_an_approvers_own_expense_needs_another_approver():
 
 
 def test_reject_expense_frees_the_budget_it_held():
-    ep = _episode()
+    ep = open_server(SERVER)
     _, previous, _ = _open_and_closed(ep)
     expense = _pending(ep, previous)
     before = _line(ep, expense["category_id"], previous)
@@ -323,7 +315,7 @@ def test_reject_expense_frees_the_budget_it_held():
 
 
 def test_reject_expense_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     _, previous, _ = _open_and_closed(ep)
     expense = _pending(ep, previous)
     approver = _members(ep, "approver")[0]
@@ -339,7 +331,7 @@ def test_reject_expense_failures_leave_the_world_unchanged():
 
 
 def test_recategorize_expense_moves_its_amount_between_categories():
-    ep = _episode()
+    ep = open_server(SERVER)
     _, previous, _ = _open_and_closed(ep)
     expense = _approved(ep, previous)
     target = _roomy(ep, previous, least=expense["amount_usd"] + 1, skip=(expense["category_id"],))
@@ -352,7 +344,7 @@ def test_recategorize_expense_moves_its_amount_between_categories():
 
 
 def test_recategorize_expense_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     _, previous, closed = _open_and_closed(ep)
     tool = "recategorize_expense"
     expense = _approved(ep, previous)
@@ -372,7 +364,7 @@ def test_recategorize_expense_failures_leave_the_world_unchanged():
 
 
 def test_recategorize_and_split_may_go_over_budget_when_allowed_and_are_then_tagged():
-    ep = _episode()
+    ep = open_server(SERVER)
     _, previous, _ = _open_and_closed(ep)
     overspent = ok(ep, "get_budget_summary", {"period": previous})["over_budget_category_ids"]
     approved = ok(ep, "list_expenses", {"period": previous, "status": "approved", "limit": 1000})["expenses"]
@@ -389,7 +381,7 @@ def test_recategorize_and_split_may_go_over_budget_when_allowed_and_are_then_tag
 
 
 def test_split_expense_replaces_it_with_parts_in_each_category():
-    ep = _episode()
+    ep = open_server(SERVER)
     _, previous, _ = _open_and_closed(ep)
     expense = _approved(ep, previous, least=40)
     other = _roomy(ep, previous, least=expense["amount_usd"], skip=(expense["category_id"],))
@@ -410,7 +402,7 @@ def test_split_expense_replaces_it_with_parts_in_each_category():
 
 
 def test_split_expense_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     _, previous, closed = _open_and_closed(ep)
     expense = _approved(ep, previous, least=40)
     other = _roomy(ep, previous, least=expense["amount_usd"], skip=(expense["category_id"],))
@@ -441,7 +433,7 @@ def test_split_expense_failures_leave_the_world_unchanged():
 
 
 def test_move_budget_funds_shifts_remaining_money_between_categories():
-    ep = _episode()
+    ep = open_server(SERVER)
     source = _roomy(ep, least=300)
     target = _roomy(ep, least=0, skip=(source["category_id"],))
     receipt = ok(ep, "move_budget_funds", {"from_category_id": source["category_id"],
@@ -454,7 +446,7 @@ def test_move_budget_funds_shifts_remaining_money_between_categories():
 
 
 def test_move_budget_funds_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     _, previous, closed = _open_and_closed(ep)
     source = _roomy(ep, least=300)
     target = _roomy(ep, least=0, skip=(source["category_id"],))
@@ -471,7 +463,7 @@ def test_move_budget_funds_failures_leave_the_world_unchanged():
 
 
 def test_set_budget_limit_applies_from_the_current_period_onward():
-    ep = _episode()
+    ep = open_server(SERVER)
     current, previous, _ = _open_and_closed(ep)
     category = next(c for c in _leaves(ep) if not c["rollover"] and c["monthly_limit"] > 0)
     old_previous = _line(ep, category["category_id"], previous)
@@ -487,7 +479,7 @@ def test_set_budget_limit_applies_from_the_current_period_onward():
 
 
 def test_set_budget_limit_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     category = next(c for c in _leaves(ep) if c["monthly_limit"] > 0)
     fails(ep, "set_budget_limit", {"category_id": category["category_id"], "monthly_limit": category["monthly_limit"]},
           "already has a limit")
@@ -497,7 +489,7 @@ def test_set_budget_limit_failures_leave_the_world_unchanged():
 
 
 def test_create_budget_category_adds_a_spendable_category_to_a_group():
-    ep = _episode()
+    ep = open_server(SERVER)
     group = next(c for c in ok(ep, "list_budget_categories")["categories"] if c["is_group"])
     created = ok(ep, "create_budget_category", {"name": "  Team   Books ", "monthly_limit": 250,
                                                 "parent_id": group["category_id"], "rollover": True})
@@ -511,7 +503,7 @@ def test_create_budget_category_adds_a_spendable_category_to_a_group():
 
 
 def test_create_budget_category_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     existing = _leaves(ep)[0]
     fails(ep, "create_budget_category", {"name": existing["name"].upper(), "monthly_limit": 10}, "already exists",
           existing["category_id"])
@@ -522,7 +514,7 @@ def test_create_budget_category_failures_leave_the_world_unchanged():
 
 
 def test_delete_budget_category_removes_an_unused_category():
-    ep = _episode()
+    ep = open_server(SERVER)
     unused = next(c for c in _leaves(ep) if c["expense_count"] == 0)
     gone = ok(ep, "delete_budget_category", {"category_id": unused["category_id"]})
     assert gone["category_id"] == unused["category_id"]
@@ -531,7 +523,7 @@ def test_delete_budget_category_removes_an_unused_category():
 
 
 def test_delete_budget_category_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     used = next(c for c in _leaves(ep) if c["expense_count"] > 0)
     fails(ep, "delete_budget_category", {"category_id": used["category_id"]}, "still has", "expenses",
           "recategorize_expense")
@@ -546,7 +538,7 @@ def test_delete_budget_category_failures_leave_the_world_unchanged():
 
 
 def test_record_budget_income_adds_to_the_periods_income():
-    ep = _episode()
+    ep = open_server(SERVER)
     before = ok(ep, "get_budget_summary")["income_total"]
     receipt = ok(ep, "record_budget_income", {"member_id": _members(ep, "member")[0], "amount": 500,
                                               "currency": "GBP", "source": "Workshop fee"})
@@ -558,13 +550,13 @@ def test_record_budget_income_adds_to_the_periods_income():
 
 
 def test_record_budget_income_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     _, _, closed = _open_and_closed(ep)
     base = {"member_id": _members(ep, "member")[0], "amount": 100.0, "source": "Grant"}
     fails(ep, "record_budget_income", {**base, "received_on": f"{closed}-02"}, "closed", "recording income")
     fails(ep, "record_budget_income", {**base, "currency": "CHF"}, "not supported")
     fails(ep, "record_budget_income", {**base, "source": "  "}, "blank")
-    former = next(m for m in _world(ep)["members"].values() if m["status"] == "former")
+    former = next(m for m in world_of(ep)["members"].values() if m["status"] == "former")
     fails(ep, "record_budget_income", {**base, "member_id": former["member_id"]}, "has left")
 
 
@@ -572,7 +564,7 @@ def test_record_budget_income_failures_leave_the_world_unchanged():
 
 
 def test_malformed_arguments_are_rejected_before_the_tool_runs():
-    ep = _episode()
+    ep = open_server(SERVER)
     before = ep.state_hash()
     line = _roomy(ep, least=50)
     base = {"member_id": _members(ep, "member")[0], "category_id": line["category_id"], "amount": 5.0,
@@ -627,13 +619,13 @@ def _scenario(ep: Episode) -> dict[str, str]:
 
 
 def test_multi_step_scenario_is_reproducible_and_visible():
-    first = _episode()
+    first = open_server(SERVER)
     initial = first.state_hash()
     donor_before = _roomy(first, least=400)
     ids = _scenario(first)
     final = first.state_hash()
     assert final != initial
-    replay = _episode()
+    replay = open_server(SERVER)
     assert _scenario(replay) == ids
     assert replay.state_hash() == final
 

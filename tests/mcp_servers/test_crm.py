@@ -8,21 +8,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from mcp_servers import Episode
-from tests.helpers import fails, ok
+from tests.helpers import fails, ok, open_server, world_of
 
 SERVER = "crm"
 
 
-def _episode() -> Episode:
-    return Episode.open([SERVER], seed=0)
-
-
-def _world(ep: Episode) -> dict[str, Any]:
-    return ep.snapshot()[SERVER]
-
-
 def _today(ep: Episode) -> date:
-    return datetime.fromisoformat(_world(ep)["now"]).date()
+    return datetime.fromisoformat(world_of(ep)["now"]).date()
 
 
 def _in_days(ep: Episode, days: int) -> str:
@@ -79,7 +71,7 @@ def _company_with_contacts(ep: Episode, region: str) -> dict[str, Any]:
 
 
 def test_search_crm_companies_matches_name_domain_and_city_with_filters():
-    ep = _episode()
+    ep = open_server(SERVER)
     everything = ok(ep, "search_crm_companies", {"limit": 1000})
     assert everything["total_matched"] == len(everything["companies"]) == 40
     company = everything["companies"][5]
@@ -102,7 +94,7 @@ def test_search_crm_companies_matches_name_domain_and_city_with_filters():
 
 
 def test_get_crm_company_shows_owner_contacts_and_deals():
-    ep = _episode()
+    ep = open_server(SERVER)
     deal = _open_deals(ep)[0]
     details = ok(ep, "get_crm_company", {"company_id": deal["company_id"]})
     assert details["company"]["company_id"] == deal["company_id"]
@@ -117,7 +109,7 @@ def test_get_crm_company_shows_owner_contacts_and_deals():
 
 
 def test_search_crm_contacts_matches_name_email_title_and_phone_and_can_hide_do_not_contact():
-    ep = _episode()
+    ep = open_server(SERVER)
     contacts = ok(ep, "search_crm_contacts", {"limit": 1000})["contacts"]
     assert len(contacts) == 120
     contact = contacts[7]
@@ -140,7 +132,7 @@ def test_search_crm_contacts_matches_name_email_title_and_phone_and_can_hide_do_
 
 
 def test_list_crm_leads_filters_and_sorts_by_score():
-    ep = _episode()
+    ep = open_server(SERVER)
     leads = ok(ep, "list_crm_leads", {"limit": 1000})["leads"]
     assert len(leads) == 60
     assert [lead["score"] for lead in leads] == sorted((lead["score"] for lead in leads), reverse=True)
@@ -157,7 +149,7 @@ def test_list_crm_leads_filters_and_sorts_by_score():
 
 
 def test_list_deals_by_stage_filters_sorts_and_totals_in_usd():
-    ep = _episode()
+    ep = open_server(SERVER)
     open_deals = ok(ep, "list_deals_by_stage", {"limit": 1000})
     deals = open_deals["deals"]
     assert deals and open_deals["total_matched"] == len(deals)
@@ -181,8 +173,8 @@ def test_list_deals_by_stage_filters_sorts_and_totals_in_usd():
 
 
 def test_get_crm_deal_shows_line_items_next_stages_and_activities():
-    ep = _episode()
-    activity = next(a for a in _world(ep)["activities"].values() if a["deal_id"])
+    ep = open_server(SERVER)
+    activity = next(a for a in world_of(ep)["activities"].values() if a["deal_id"])
     details = _deal(ep, activity["deal_id"])
     deal = details["deal"]
     assert activity["activity_id"] in [a["activity_id"] for a in details["activities"]]
@@ -198,7 +190,7 @@ def test_get_crm_deal_shows_line_items_next_stages_and_activities():
 
 
 def test_list_crm_activities_filters_newest_first():
-    ep = _episode()
+    ep = open_server(SERVER)
     everything = ok(ep, "list_crm_activities", {"limit": 1000, "days": 365})
     activities = everything["activities"]
     assert len(activities) == everything["total_matched"] >= 60
@@ -221,7 +213,7 @@ def test_list_crm_activities_filters_newest_first():
 
 
 def test_list_crm_reps_reports_territories_limits_and_attainment():
-    ep = _episode()
+    ep = open_server(SERVER)
     reps = ok(ep, "list_crm_reps")["reps"]
     assert len(reps) == 8
     assert sum(not rep["active"] for rep in reps) == 1
@@ -236,7 +228,7 @@ def test_list_crm_reps_reports_territories_limits_and_attainment():
 
 
 def test_list_crm_products_hides_retired_products_unless_asked():
-    ep = _episode()
+    ep = open_server(SERVER)
     products = ok(ep, "list_crm_products")["products"]
     assert products and all(p["active"] for p in products)
     assert all(set(p["prices"]) == {"USD", "EUR", "GBP"} for p in products)
@@ -247,7 +239,7 @@ def test_list_crm_products_hides_retired_products_unless_asked():
 
 
 def test_lookups_of_unknown_ids_are_tool_errors():
-    ep = _episode()
+    ep = open_server(SERVER)
     fails(ep, "get_crm_company", {"company_id": "CMP-9999"}, "Unknown company", "search_crm_companies")
     fails(ep, "get_crm_deal", {"deal_id": "DEAL-9999"}, "Unknown deal", "list_deals_by_stage")
     fails(ep, "search_crm_contacts", {"company_id": "nope"}, "Unknown company")
@@ -262,7 +254,7 @@ def test_lookups_of_unknown_ids_are_tool_errors():
 
 
 def test_create_crm_contact_adds_a_findable_contact():
-    ep = _episode()
+    ep = open_server(SERVER)
     company = ok(ep, "search_crm_companies", {"limit": 1})["companies"][0]
     contact = ok(ep, "create_crm_contact", {
         "company_id": company["company_id"], "first_name": "Ines", "last_name": "Carvalho",
@@ -276,7 +268,7 @@ def test_create_crm_contact_adds_a_findable_contact():
 
 
 def test_create_crm_contact_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     existing = ok(ep, "search_crm_contacts", {"limit": 1})["contacts"][0]
     args = {"company_id": existing["company_id"], "first_name": "A", "last_name": "B",
             "email": existing["email"].upper()}
@@ -290,7 +282,7 @@ def test_create_crm_contact_failures_leave_the_world_unchanged():
 
 
 def test_update_lead_status_qualifies_disqualifies_and_reopens_leads():
-    ep = _episode()
+    ep = open_server(SERVER)
     lead = _lead(ep, "new")
     assert ok(ep, "update_lead_status", {"lead_id": lead["lead_id"], "status": "qualified"})["status"] == "qualified"
     dropped = ok(ep, "update_lead_status", {"lead_id": lead["lead_id"], "status": "disqualified",
@@ -303,7 +295,7 @@ def test_update_lead_status_qualifies_disqualifies_and_reopens_leads():
 
 
 def test_update_lead_status_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     converted = _lead(ep, "converted")
     fails(ep, "update_lead_status", {"lead_id": converted["lead_id"], "status": "working"},
           "converted", converted["converted_deal_id"])
@@ -317,7 +309,7 @@ def test_update_lead_status_failures_leave_the_world_unchanged():
 
 
 def test_convert_lead_to_deal_creates_company_contact_and_deal():
-    ep = _episode()
+    ep = open_server(SERVER)
     lead = _new_company_lead(ep)
     result = ok(ep, "convert_lead_to_deal", {"lead_id": lead["lead_id"], "deal_name": "First Rollout",
                                               "amount": 42000.0, "close_date": _in_days(ep, 45)})
@@ -334,7 +326,7 @@ def test_convert_lead_to_deal_creates_company_contact_and_deal():
 
 
 def test_convert_lead_to_deal_reuses_an_existing_company_with_the_same_name():
-    ep = _episode()
+    ep = open_server(SERVER)
     names = {c["name"]: c for c in ok(ep, "search_crm_companies", {"limit": 1000})["companies"]}
     reps = _reps(ep)
     lead = next(
@@ -354,7 +346,7 @@ def test_convert_lead_to_deal_reuses_an_existing_company_with_the_same_name():
 
 
 def test_convert_lead_to_deal_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     base = {"deal_name": "Deal", "amount": 1000.0, "close_date": _in_days(ep, 30)}
     converted = _lead(ep, "converted")
     fails(ep, "convert_lead_to_deal", {**base, "lead_id": converted["lead_id"]}, "already converted",
@@ -384,7 +376,7 @@ def test_convert_lead_to_deal_failures_leave_the_world_unchanged():
 
 
 def test_convert_lead_to_deal_into_the_company_of_a_matching_contact():
-    ep = _episode()
+    ep = open_server(SERVER)
     lead = _new_company_lead(ep)
     company = ok(ep, "search_crm_companies", {"region": lead["region"], "limit": 1})["companies"][0]
     contact = ok(ep, "create_crm_contact", {"company_id": company["company_id"], "first_name": lead["first_name"],
@@ -400,7 +392,7 @@ def test_convert_lead_to_deal_into_the_company_of_a_matching_contact():
 
 
 def test_create_crm_deal_opens_a_prospecting_deal_for_the_company_owner():
-    ep = _episode()
+    ep = open_server(SERVER)
     company = _company_with_contacts(ep, "EMEA")
     contact = ok(ep, "search_crm_contacts", {"company_id": company["company_id"]})["contacts"][0]
     deal = ok(ep, "create_crm_deal", {"company_id": company["company_id"], "primary_contact_id": contact["contact_id"],
@@ -413,7 +405,7 @@ def test_create_crm_deal_opens_a_prospecting_deal_for_the_company_owner():
 
 
 def test_create_crm_deal_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     company = _company_with_contacts(ep, "NA-East")
     contact = ok(ep, "search_crm_contacts", {"company_id": company["company_id"]})["contacts"][0]
     base = {"company_id": company["company_id"], "primary_contact_id": contact["contact_id"], "name": "X",
@@ -436,7 +428,7 @@ def test_create_crm_deal_failures_leave_the_world_unchanged():
 
 
 def test_update_deal_stage_moves_one_step_forward_or_back():
-    ep = _episode()
+    ep = open_server(SERVER)
     deal = _current_deal(ep, "qualification")
     moved = ok(ep, "update_deal_stage", {"deal_id": deal["deal_id"], "stage": "proposal"})
     assert moved["stage"] == "proposal" and moved["probability"] == 50
@@ -447,7 +439,7 @@ def test_update_deal_stage_moves_one_step_forward_or_back():
 
 
 def test_update_deal_stage_wins_from_negotiation_and_makes_the_company_a_customer():
-    ep = _episode()
+    ep = open_server(SERVER)
     prospects = {c["company_id"] for c in ok(ep, "search_crm_companies", {"account_type": "prospect",
                                                                           "limit": 1000})["companies"]}
     deal = next(d for d in _open_deals(ep, "negotiation") if d["company_id"] in prospects)
@@ -455,12 +447,12 @@ def test_update_deal_stage_wins_from_negotiation_and_makes_the_company_a_custome
     assert won["probability"] == 100 and won["close_date"] == _today(ep).isoformat()
     assert ok(ep, "get_crm_company", {"company_id": deal["company_id"]})["company"]["account_type"] == "customer"
     reps = {rep["rep_id"]: rep for rep in ok(ep, "list_crm_reps")["reps"]}
-    fresh = {rep["rep_id"]: rep for rep in ok(_episode(), "list_crm_reps")["reps"]}
+    fresh = {rep["rep_id"]: rep for rep in ok(open_server(SERVER), "list_crm_reps")["reps"]}
     assert reps[deal["owner_id"]]["won_this_year_usd"] > fresh[deal["owner_id"]]["won_this_year_usd"]
 
 
 def test_update_deal_stage_closes_a_lost_deal_with_its_reason():
-    ep = _episode()
+    ep = open_server(SERVER)
     deal = _open_deals(ep, "prospecting")[0]
     lost = ok(ep, "update_deal_stage", {"deal_id": deal["deal_id"], "stage": "closed_lost",
                                          "lost_reason": "Went with a competitor"})
@@ -469,7 +461,7 @@ def test_update_deal_stage_closes_a_lost_deal_with_its_reason():
 
 
 def test_update_deal_stage_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     prospecting = _current_deal(ep, "prospecting")
     fails(ep, "update_deal_stage", {"deal_id": prospecting["deal_id"], "stage": "proposal"},
           "cannot skip stages", "qualification")
@@ -487,7 +479,7 @@ def test_update_deal_stage_failures_leave_the_world_unchanged():
 
 
 def test_update_deal_close_date_moves_an_overdue_deal_forward_and_unblocks_it():
-    ep = _episode()
+    ep = open_server(SERVER)
     overdue = next(d for d in _open_deals(ep) if d["overdue"] and d["stage"] == "negotiation")
     new_date = _in_days(ep, 14)
     assert ok(ep, "update_deal_close_date", {"deal_id": overdue["deal_id"], "close_date": new_date})["close_date"] \
@@ -500,7 +492,7 @@ def test_update_deal_close_date_moves_an_overdue_deal_forward_and_unblocks_it():
 
 
 def test_update_deal_close_date_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     deal = _open_deals(ep)[0]
     fails(ep, "update_deal_close_date", {"deal_id": deal["deal_id"], "close_date": _in_days(ep, -1)},
           "in the past", _today(ep).isoformat())
@@ -511,7 +503,7 @@ def test_update_deal_close_date_failures_leave_the_world_unchanged():
 
 
 def test_add_deal_line_item_prices_from_the_book_and_resums_the_amount():
-    ep = _episode()
+    ep = open_server(SERVER)
     deal = _current_deal(ep, "proposal")
     before = _deal(ep, deal["deal_id"])["deal"]
     limit = _reps(ep)[deal["owner_id"]]["max_discount_pct"]
@@ -528,7 +520,7 @@ def test_add_deal_line_item_prices_from_the_book_and_resums_the_amount():
 
 
 def test_add_deal_line_item_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     deal = _current_deal(ep, "proposal")
     owner = _reps(ep)[deal["owner_id"]]
     product = ok(ep, "list_crm_products")["products"][0]
@@ -542,7 +534,7 @@ def test_add_deal_line_item_failures_leave_the_world_unchanged():
 
 
 def test_assign_crm_owner_moves_the_company_and_its_open_deals():
-    ep = _episode()
+    ep = open_server(SERVER)
     reps = _reps(ep)
     on_leave = next(rep for rep in reps.values() if not rep["active"])
     deal = next(d for d in _open_deals(ep) if d["owner_id"] == on_leave["rep_id"])
@@ -559,7 +551,7 @@ def test_assign_crm_owner_moves_the_company_and_its_open_deals():
 
 
 def test_assign_crm_owner_can_leave_open_deals_with_their_owner():
-    ep = _episode()
+    ep = open_server(SERVER)
     deal = _open_deals(ep)[0]
     company = ok(ep, "get_crm_company", {"company_id": deal["company_id"]})["company"]
     reps = _reps(ep)
@@ -572,7 +564,7 @@ def test_assign_crm_owner_can_leave_open_deals_with_their_owner():
 
 
 def test_assign_crm_owner_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     reps = _reps(ep)
     company = ok(ep, "search_crm_companies", {"region": "APAC"})["companies"][0]
     outsider = next(r for r, rep in reps.items() if rep["active"] and "APAC" not in rep["territories"])
@@ -588,7 +580,7 @@ def test_assign_crm_owner_failures_leave_the_world_unchanged():
 
 
 def test_log_crm_activity_records_calls_meetings_and_notes_for_the_owner():
-    ep = _episode()
+    ep = open_server(SERVER)
     deal = _current_deal(ep, "negotiation")
     details = _deal(ep, deal["deal_id"])
     contact = next(c for c in ok(ep, "search_crm_contacts", {"company_id": deal["company_id"],
@@ -597,7 +589,7 @@ def test_log_crm_activity_records_calls_meetings_and_notes_for_the_owner():
                                            "notes": "Legal to review by Friday.", "contact_id": contact["contact_id"],
                                            "deal_id": deal["deal_id"]})
     assert meeting["rep_id"] == details["deal"]["owner_id"] and meeting["company_id"] == deal["company_id"]
-    assert datetime.fromisoformat(meeting["occurred_at"]) == datetime.fromisoformat(_world(ep)["now"])
+    assert datetime.fromisoformat(meeting["occurred_at"]) == datetime.fromisoformat(world_of(ep)["now"])
     assert _deal(ep, deal["deal_id"])["activities"][0]["activity_id"] == meeting["activity_id"]
     company = ok(ep, "get_crm_company", {"company_id": deal["company_id"]})["company"]
     note = ok(ep, "log_crm_activity", {"activity_type": "note", "subject": "Org chart updated",
@@ -608,7 +600,7 @@ def test_log_crm_activity_records_calls_meetings_and_notes_for_the_owner():
 
 
 def test_log_crm_activity_on_a_new_lead_starts_working_it():
-    ep = _episode()
+    ep = open_server(SERVER)
     lead = _lead(ep, "new")
     call = ok(ep, "log_crm_activity", {"activity_type": "call", "subject": "Intro call", "lead_id": lead["lead_id"]})
     assert call["lead_id"] == lead["lead_id"] and call["rep_id"] == lead["owner_id"] and call["company_id"] is None
@@ -617,7 +609,7 @@ def test_log_crm_activity_on_a_new_lead_starts_working_it():
 
 
 def test_log_crm_activity_allows_only_notes_for_do_not_contact_contacts():
-    ep = _episode()
+    ep = open_server(SERVER)
     blocked = next(c for c in ok(ep, "search_crm_contacts", {"limit": 1000})["contacts"] if c["do_not_contact"])
     for kind in ("call", "email", "meeting"):
         fails(ep, "log_crm_activity", {"activity_type": kind, "subject": "Hello", "contact_id": blocked["contact_id"]},
@@ -628,7 +620,7 @@ def test_log_crm_activity_allows_only_notes_for_do_not_contact_contacts():
 
 
 def test_log_crm_activity_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     fails(ep, "log_crm_activity", {"activity_type": "call", "subject": "Call"}, "contact_id")
     lead = _lead(ep, "working")
     deal = _open_deals(ep)[0]
@@ -646,7 +638,7 @@ def test_log_crm_activity_failures_leave_the_world_unchanged():
 
 
 def test_malformed_arguments_are_rejected_before_the_tool_runs():
-    ep = _episode()
+    ep = open_server(SERVER)
     before = ep.state_hash()
     deal = _current_deal(ep, "proposal")
     product = ok(ep, "list_crm_products")["products"][0]
@@ -696,7 +688,7 @@ def _scenario(ep: Episode) -> dict[str, str]:
 
 
 def test_multi_step_scenario_is_reproducible_and_visible():
-    first, replay = _episode(), _episode()
+    first, replay = open_server(SERVER), open_server(SERVER)
     start = first.state_hash()
     ids, replayed_ids = _scenario(first), _scenario(replay)
     assert replayed_ids == ids

@@ -10,17 +10,9 @@ from typing import Any
 
 from mcp_servers import Episode
 from mcp_servers.email.world import EmailWorld
-from tests.helpers import fails, ok
+from tests.helpers import fails, ok, open_server, world_of
 
 SERVER = "email"
-
-
-def _episode() -> Episode:
-    return Episode.open([SERVER], seed=0)
-
-
-def _world(ep: Episode) -> dict[str, Any]:
-    return ep.snapshot()[SERVER]
 
 
 def _overview(ep: Episode) -> dict[str, Any]:
@@ -67,9 +59,9 @@ def _contact(ep: Episode, group: str, index: int = 0) -> dict[str, Any]:
 
 
 def test_get_mailbox_overview_accounts_for_storage_folders_and_labels():
-    ep = _episode()
+    ep = open_server(SERVER)
     overview = _overview(ep)
-    world = _world(ep)
+    world = world_of(ep)
     assert overview["address"] == world["account"]["address"]
     assert overview["current_time"] == world["now"]
     storage = overview["storage"]
@@ -88,7 +80,7 @@ def test_get_mailbox_overview_accounts_for_storage_folders_and_labels():
 
 
 def test_search_email_messages_matches_words_and_filters_newest_first():
-    ep = _episode()
+    ep = open_server(SERVER)
     message, attachment = _attachments(ep)[-1]
     by_file = _search(ep, query=attachment["filename"].upper())
     assert message["message_id"] in [m["message_id"] for m in by_file]
@@ -97,7 +89,7 @@ def test_search_email_messages_matches_words_and_filters_newest_first():
     assert message["message_id"] in [m["message_id"] for m in by_words]
 
     everything = ok(ep, "search_email_messages", {"folder": "anywhere", "limit": 100})
-    assert everything["total_matched"] == len(_world(ep)["messages"])
+    assert everything["total_matched"] == len(world_of(ep)["messages"])
     times = [m["sent_at"] for m in everything["messages"]]
     assert times == sorted(times, reverse=True)
     assert len(everything["messages"]) == 100
@@ -123,7 +115,7 @@ def test_search_email_messages_matches_words_and_filters_newest_first():
 
 
 def test_read_email_message_shows_the_full_message_without_marking_it_read():
-    ep = _episode()
+    ep = open_server(SERVER)
     unread = _search(ep, folder="inbox", unread_only=True)[0]
     before = ep.state_hash()
     message = _read(ep, unread["message_id"])
@@ -135,7 +127,7 @@ def test_read_email_message_shows_the_full_message_without_marking_it_read():
 
 
 def test_list_email_threads_and_read_email_thread_show_whole_conversations():
-    ep = _episode()
+    ep = open_server(SERVER)
     listing = ok(ep, "list_email_threads", {"limit": 100})
     threads = listing["threads"]
     assert threads and listing["total_matched"] == len(threads)
@@ -160,7 +152,7 @@ def test_list_email_threads_and_read_email_thread_show_whole_conversations():
 
 
 def test_search_email_contacts_by_text_and_group():
-    ep = _episode()
+    ep = open_server(SERVER)
     work = ok(ep, "search_email_contacts", {"group": "work", "limit": 100})
     assert work["total_matched"] == 23
     assert all("Work" in c["groups"] for c in work["contacts"])
@@ -178,7 +170,7 @@ def test_search_email_contacts_by_text_and_group():
 
 
 def test_list_email_drafts_shows_every_draft_newest_first():
-    ep = _episode()
+    ep = open_server(SERVER)
     drafts = ok(ep, "list_email_drafts")["drafts"]
     assert len(drafts) == 4
     assert [d["updated_at"] for d in drafts] == sorted((d["updated_at"] for d in drafts), reverse=True)
@@ -193,7 +185,7 @@ def test_list_email_drafts_shows_every_draft_newest_first():
 
 
 def test_send_email_resolves_names_and_groups_and_signs_the_message():
-    ep = _episode()
+    ep = open_server(SERVER)
     family = _contact(ep, "Family")
     colleague = _contact(ep, "Work", 3)
     book_club = ok(ep, "search_email_contacts", {"group": "Book Club"})["contacts"]
@@ -226,7 +218,7 @@ def test_send_email_resolves_names_and_groups_and_signs_the_message():
 
 
 def test_send_email_with_a_small_attachment_reuses_the_mailbox_file():
-    ep = _episode()
+    ep = open_server(SERVER)
     message, attachment = _attachments(ep)[-1]
     sent = ok(ep, "send_email", {"to": [message["sender"]], "subject": "File", "body": "See attached.",
                                  "attachment_ids": [attachment["attachment_id"]]})["message"]
@@ -234,7 +226,7 @@ def test_send_email_with_a_small_attachment_reuses_the_mailbox_file():
 
 
 def test_send_email_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     contact = _contact(ep, "Friends")
     first = contact["name"].split()[0]
     base = {"to": [contact["email"]], "subject": "Hello", "body": "Hi there"}
@@ -257,7 +249,7 @@ def test_send_email_failures_leave_the_world_unchanged():
 
 
 def test_reply_to_email_answers_the_sender_in_the_same_thread():
-    ep = _episode()
+    ep = open_server(SERVER)
     me = _overview(ep)["address"]
     original = next(
         message
@@ -283,7 +275,7 @@ def test_reply_to_email_answers_the_sender_in_the_same_thread():
 
 
 def test_reply_and_forward_refuse_messages_in_trash_or_spam():
-    ep = _episode()
+    ep = open_server(SERVER)
     contact = _contact(ep, "Work")
     for folder in ("trash", "spam"):
         message_id = _search(ep, folder=folder)[0]["message_id"]
@@ -298,7 +290,7 @@ def test_reply_and_forward_refuse_messages_in_trash_or_spam():
 
 
 def test_forward_email_quotes_the_message_and_carries_its_attachments():
-    ep = _episode()
+    ep = open_server(SERVER)
     original, attachment = _attachments(ep)[-1]
     contact = _contact(ep, "Clients")
     forwarded = ok(ep, "forward_email", {"message_id": original["message_id"], "to": [contact["name"]],
@@ -313,7 +305,7 @@ def test_forward_email_quotes_the_message_and_carries_its_attachments():
 
 
 def test_deleting_trash_for_good_frees_storage_for_a_large_forward():
-    ep = _episode()
+    ep = open_server(SERVER)
     original, attachment = next(pair for pair in _attachments(ep) if pair[0]["folder"] != "sent")
     contact = _contact(ep, "Work", 5)
     forward = {"message_id": original["message_id"], "to": [contact["email"]]}
@@ -332,7 +324,7 @@ def test_deleting_trash_for_good_frees_storage_for_a_large_forward():
 
 
 def test_drafts_are_created_updated_and_sent():
-    ep = _episode()
+    ep = open_server(SERVER)
     contact = _contact(ep, "Friends", 2)
     _, attachment = _attachments(ep)[-1]
     draft = ok(ep, "create_email_draft", {"subject": "Weekend", "body": "Draft text",
@@ -354,7 +346,7 @@ def test_drafts_are_created_updated_and_sent():
 
 
 def test_a_reply_draft_joins_the_thread_and_defaults_its_recipient_and_subject():
-    ep = _episode()
+    ep = open_server(SERVER)
     original = _read(ep, _received(ep)[0]["message_id"])
     draft = ok(ep, "create_email_draft", {"reply_to_message_id": original["message_id"], "body": "Will do."})
     assert draft["to"] == [original["sender"]] and draft["thread_id"] == original["thread_id"]
@@ -366,7 +358,7 @@ def test_a_reply_draft_joins_the_thread_and_defaults_its_recipient_and_subject()
 
 
 def test_draft_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     drafts = ok(ep, "list_email_drafts")["drafts"]
     no_recipients = next(d for d in drafts if not d["to"])
     blank = next(d for d in drafts if d["to"] and not d["subject"] and not d["body"])
@@ -388,7 +380,7 @@ def test_draft_failures_leave_the_world_unchanged():
 
 
 def test_move_email_messages_archives_trashes_and_restores():
-    ep = _episode()
+    ep = open_server(SERVER)
     first, second = _received(ep)[:2]
     ids = [first["message_id"], second["message_id"]]
     moved = ok(ep, "move_email_messages", {"message_ids": ids + ids[:1], "folder": "archive"})
@@ -407,7 +399,7 @@ def test_move_email_messages_archives_trashes_and_restores():
 
 
 def test_move_email_messages_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     received = _received(ep)[0]["message_id"]
     mine = _search(ep, folder="sent")[0]["message_id"]
     fails(ep, "move_email_messages", {"message_ids": [mine], "folder": "inbox"}, "sent by you", "sent or trash")
@@ -418,7 +410,7 @@ def test_move_email_messages_failures_leave_the_world_unchanged():
 
 
 def test_label_email_messages_applies_and_removes_labels():
-    ep = _episode()
+    ep = open_server(SERVER)
     unlabelled = [m["message_id"] for m in _received(ep) if "Urgent" not in m["labels"]][:2]
     labelled = ok(ep, "label_email_messages", {"message_ids": unlabelled, "label": "urgent"})
     assert labelled["changed_message_ids"] == unlabelled
@@ -433,7 +425,7 @@ def test_label_email_messages_applies_and_removes_labels():
 
 
 def test_label_email_messages_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     work = _search(ep, label="Work")[0]["message_id"]
     plain = next(m["message_id"] for m in _received(ep) if "Travel" not in m["labels"])
     fails(ep, "label_email_messages", {"message_ids": [work], "label": "Nope"}, "does not exist",
@@ -444,7 +436,7 @@ def test_label_email_messages_failures_leave_the_world_unchanged():
 
 
 def test_create_email_label_adds_a_usable_label():
-    ep = _episode()
+    ep = open_server(SERVER)
     label = ok(ep, "create_email_label", {"name": "  Client   Renewals ", "color": "green"})
     assert label == {"name": "Client Renewals", "color": "green"}
     labels = {entry["name"]: entry for entry in _overview(ep)["labels"]}
@@ -458,7 +450,7 @@ def test_create_email_label_adds_a_usable_label():
 
 
 def test_mark_email_messages_sets_read_and_starred_flags():
-    ep = _episode()
+    ep = open_server(SERVER)
     unread = _search(ep, folder="inbox", unread_only=True)[:2]
     ids = [m["message_id"] for m in unread]
     unread_before = _inbox_unread(ep)
@@ -475,7 +467,7 @@ def test_mark_email_messages_sets_read_and_starred_flags():
 
 
 def test_delete_email_permanently_only_empties_trash_and_spam():
-    ep = _episode()
+    ep = open_server(SERVER)
     mine = _search(ep, folder="sent")[0]["message_id"]
     spam = _search(ep, folder="spam")[0]["message_id"]
     fails(ep, "delete_email_permanently", {"message_ids": [spam, mine]}, f"{mine} (sent)", "Move them to trash first")
@@ -483,11 +475,11 @@ def test_delete_email_permanently_only_empties_trash_and_spam():
     ok(ep, "move_email_messages", {"message_ids": [mine], "folder": "trash"})
     deleted = ok(ep, "delete_email_permanently", {"message_ids": [spam, mine]})
     assert deleted["deleted_message_ids"] == [spam, mine] and deleted["freed_bytes"] > 0
-    assert not {spam, mine} & set(_world(ep)["messages"])
+    assert not {spam, mine} & set(world_of(ep)["messages"])
 
 
 def test_block_email_sender_moves_their_mail_to_spam():
-    ep = _episode()
+    ep = open_server(SERVER)
     me = _overview(ep)["address"]
     sender = next(m["sender"] for m in _search(ep, folder="inbox") if m["sender"] != me)
     theirs = [m["message_id"] for m in _search(ep, sender=sender)]
@@ -503,7 +495,7 @@ def test_block_email_sender_moves_their_mail_to_spam():
 
 
 def test_malformed_arguments_are_rejected_before_the_tool_runs():
-    ep = _episode()
+    ep = open_server(SERVER)
     before = ep.state_hash()
     contact = _contact(ep, "Work")
     base = {"to": [contact["email"]], "subject": "Hi", "body": "Hello"}
@@ -558,7 +550,7 @@ def _scenario(ep: Episode) -> dict[str, str]:
 
 
 def test_multi_step_scenario_is_reproducible_and_visible():
-    first, replay = _episode(), _episode()
+    first, replay = open_server(SERVER), open_server(SERVER)
     initial = first.state_hash()
     ids = _scenario(first)
     assert _scenario(replay) == ids

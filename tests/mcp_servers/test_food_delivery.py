@@ -10,17 +10,9 @@ from typing import Any
 
 from mcp_servers import Episode
 from mcp_servers.food_delivery.world import FoodDeliveryWorld
-from tests.helpers import fails, ok
+from tests.helpers import fails, ok, open_server, world_of
 
 SERVER = "food_delivery"
-
-
-def _episode() -> Episode:
-    return Episode.open([SERVER], seed=0)
-
-
-def _world(ep: Episode) -> dict[str, Any]:
-    return ep.snapshot()[SERVER]
 
 
 def _now(ep: Episode) -> datetime:
@@ -73,7 +65,7 @@ def _order_in(ep: Episode, status: str) -> dict[str, Any]:
 
 
 def test_search_restaurants_filters_by_cuisine_address_opening_and_dish():
-    ep = _episode()
+    ep = open_server(SERVER)
     home = _home(ep)
     found = ok(ep, "search_restaurants", {"address_id": home, "open_now": True, "limit": 50})
     assert found["restaurants"] and found["total_matched"] == len(found["restaurants"])
@@ -95,7 +87,7 @@ def test_search_restaurants_filters_by_cuisine_address_opening_and_dish():
 
 
 def test_get_restaurant_shows_hours_zone_and_delivery_to_each_address():
-    ep = _episode()
+    ep = open_server(SERVER)
     basket = ok(ep, "view_food_basket")
     restaurant = ok(ep, "get_restaurant", {"restaurant_id": basket["restaurant_id"]})
     assert len(restaurant["hours"]) == 7 and restaurant["open_now"] is False
@@ -109,7 +101,7 @@ def test_get_restaurant_shows_hours_zone_and_delivery_to_each_address():
 
 
 def test_get_restaurant_menu_lists_items_with_options_and_filters_them():
-    ep = _episode()
+    ep = open_server(SERVER)
     restaurant_id = ok(ep, "search_restaurants", {"cuisine": "pizza"})["restaurants"][0]["restaurant_id"]
     menu = ok(ep, "get_restaurant_menu", {"restaurant_id": restaurant_id})
     assert 12 <= len(menu["items"]) <= 16 and "Pizzas" in menu["sections"]
@@ -126,7 +118,7 @@ def test_get_restaurant_menu_lists_items_with_options_and_filters_them():
 
 
 def test_get_food_delivery_profile_lists_addresses_and_marks_expired_payment_methods():
-    profile = _profile(_episode())
+    profile = _profile(open_server(SERVER))
     assert profile["customer"]["name"] and "@" in profile["customer"]["email"]
     assert {"Home", "Work", "Parents"} <= {a["label"] for a in profile["addresses"]}
     expired = [p for p in profile["payment_methods"] if p["expired"]]
@@ -135,7 +127,7 @@ def test_get_food_delivery_profile_lists_addresses_and_marks_expired_payment_met
 
 
 def test_view_food_basket_shows_the_left_over_basket_and_why_it_cannot_be_ordered_yet():
-    basket = ok(_episode(), "view_food_basket")
+    basket = ok(open_server(SERVER), "view_food_basket")
     assert basket["lines"] and basket["restaurant_name"]
     assert basket["subtotal"] == round(sum(line["line_total"] for line in basket["lines"]), 2)
     total = basket["subtotal"] + basket["delivery_fee"] + basket["service_fee"] - basket["discount"]
@@ -144,7 +136,7 @@ def test_view_food_basket_shows_the_left_over_basket_and_why_it_cannot_be_ordere
 
 
 def test_list_food_promotions_tells_which_codes_can_be_used_today():
-    ep = _episode()
+    ep = open_server(SERVER)
     promotions = {p["code"]: p for p in ok(ep, "list_food_promotions")["promotions"]}
     assert promotions["WELCOME10"]["state"] == "used"
     assert promotions["LUNCH15"]["state"] == "expired"
@@ -155,7 +147,7 @@ def test_list_food_promotions_tells_which_codes_can_be_used_today():
 
 
 def test_list_food_orders_lists_newest_first_with_filters():
-    ep = _episode()
+    ep = open_server(SERVER)
     orders = _orders(ep)
     assert len(orders) == 60
     placed = [o["placed_at"] for o in orders]
@@ -170,7 +162,7 @@ def test_list_food_orders_lists_newest_first_with_filters():
 
 
 def test_get_food_order_shows_the_receipt():
-    ep = _episode()
+    ep = open_server(SERVER)
     summary = _order_in(ep, "delivered")
     order = ok(ep, "get_food_order", {"order_id": summary["order_id"]})
     assert order["lines"] and order["restaurant_name"] == summary["restaurant_name"]
@@ -183,7 +175,7 @@ def test_get_food_order_shows_the_receipt():
 
 
 def test_track_food_order_shows_steps_courier_position_and_minutes_left():
-    ep = _episode()
+    ep = open_server(SERVER)
     on_the_way = ok(ep, "track_food_order", {"order_id": _order_in(ep, "picked_up")["order_id"]})
     assert [s["status"] for s in on_the_way["steps"]] == ["placed", "accepted", "preparing", "picked_up", "delivered"]
     assert [s["reached"] for s in on_the_way["steps"]] == [True, True, True, True, False]
@@ -199,7 +191,7 @@ def test_track_food_order_shows_steps_courier_position_and_minutes_left():
 
 
 def test_add_food_to_basket_adds_lines_with_options_and_merges_repeats():
-    ep = _episode()
+    ep = open_server(SERVER)
     ok(ep, "clear_food_basket")
     restaurant = _open_restaurant(ep, _home(ep))
     item = next(i for i in _menu(ep, restaurant["restaurant_id"]) if i["options"])
@@ -217,8 +209,8 @@ def test_add_food_to_basket_adds_lines_with_options_and_merges_repeats():
 
 
 def test_add_food_to_basket_failures_leave_the_world_unchanged():
-    ep = _episode()
-    world = _world(ep)
+    ep = open_server(SERVER)
+    world = world_of(ep)
     basket = ok(ep, "view_food_basket")
     other = next(i for i in world["menu_items"].values() if i["restaurant_id"] != basket["restaurant_id"])
     fails(ep, "add_food_to_basket", {"item_id": other["item_id"]}, "one restaurant", basket["restaurant_id"],
@@ -246,7 +238,7 @@ def test_add_food_to_basket_failures_leave_the_world_unchanged():
 
 
 def test_update_food_basket_line_changes_quantities_and_removes_lines():
-    ep = _episode()
+    ep = open_server(SERVER)
     basket = ok(ep, "view_food_basket")
     first = basket["lines"][0]
     changed = ok(ep, "update_food_basket_line", {"line_id": first["line_id"], "quantity": 4})
@@ -258,7 +250,7 @@ def test_update_food_basket_line_changes_quantities_and_removes_lines():
 
 
 def test_clear_food_basket_empties_it_so_another_restaurant_can_be_ordered_from():
-    ep = _episode()
+    ep = open_server(SERVER)
     cleared = ok(ep, "clear_food_basket")
     assert cleared["lines"] == [] and cleared["restaurant_id"] is None and cleared["estimated_total"] == 0
     assert ok(ep, "view_food_basket") == cleared
@@ -267,7 +259,7 @@ def test_clear_food_basket_empties_it_so_another_restaurant_can_be_ordered_from(
 
 
 def test_apply_food_promo_discounts_the_basket():
-    ep = _episode()
+    ep = open_server(SERVER)
     restaurant = _open_restaurant(ep, _home(ep))
     basket = _fill_basket(ep, restaurant["restaurant_id"], 30)
     free = ok(ep, "apply_food_promo", {"code": "freedel"})
@@ -278,7 +270,7 @@ def test_apply_food_promo_discounts_the_basket():
 
 
 def test_apply_food_promo_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     promotions = {p["code"]: p for p in ok(ep, "list_food_promotions")["promotions"]}
     ok(ep, "clear_food_basket")
     fails(ep, "apply_food_promo", {"code": "FREEDEL"}, "basket is empty")
@@ -297,7 +289,7 @@ def test_apply_food_promo_failures_leave_the_world_unchanged():
 
 
 def test_place_food_order_creates_an_order_to_track_and_empties_the_basket():
-    ep = _episode()
+    ep = open_server(SERVER)
     home, card = _home(ep), _card(ep)
     restaurant = _open_restaurant(ep, home)
     basket = _fill_basket(ep, restaurant["restaurant_id"], restaurant["min_order"])
@@ -311,12 +303,12 @@ def test_place_food_order_creates_an_order_to_track_and_empties_the_basket():
     assert _orders(ep)[0]["order_id"] == order["order_id"]
     tracked = ok(ep, "track_food_order", {"order_id": order["order_id"]})
     assert tracked["status"] == "placed" and tracked["courier"]["courier_id"] == order["courier_id"]
-    assert _world(ep)["couriers"][order["courier_id"]]["status"] == "delivering"
+    assert world_of(ep)["couriers"][order["courier_id"]]["status"] == "delivering"
 
 
 def test_place_food_order_failures_leave_the_world_unchanged():
-    ep = _episode()
-    world = _world(ep)
+    ep = open_server(SERVER)
+    world = world_of(ep)
     home, card = _home(ep), _card(ep)
     place = {"address_id": home, "payment_method_id": card}
     fails(ep, "place_food_order", place, "closed now", "opens today")
@@ -346,7 +338,7 @@ def test_place_food_order_failures_leave_the_world_unchanged():
 
 
 def test_place_food_order_refuses_a_promo_the_basket_no_longer_qualifies_for():
-    ep = _episode()
+    ep = open_server(SERVER)
     home = _home(ep)
     restaurant = _open_restaurant(ep, home)
     item = next(
@@ -363,10 +355,10 @@ def test_place_food_order_refuses_a_promo_the_basket_no_longer_qualifies_for():
 
 
 def test_place_food_order_needs_a_free_courier():
-    ep = _episode()
+    ep = open_server(SERVER)
     home, card = _home(ep), _card(ep)
     restaurant = _open_restaurant(ep, home)
-    free = sum(c["status"] == "available" for c in _world(ep)["couriers"].values())
+    free = sum(c["status"] == "available" for c in world_of(ep)["couriers"].values())
     for _ in range(free):
         _fill_basket(ep, restaurant["restaurant_id"], restaurant["min_order"])
         ok(ep, "place_food_order", {"address_id": home, "payment_method_id": card})
@@ -375,12 +367,12 @@ def test_place_food_order_needs_a_free_courier():
 
 
 def test_cancel_food_order_refunds_in_full_before_preparation_and_partly_during_it():
-    ep = _episode()
+    ep = open_server(SERVER)
     accepted = ok(ep, "get_food_order", {"order_id": _order_in(ep, "accepted")["order_id"]})
     receipt = ok(ep, "cancel_food_order", {"order_id": accepted["order_id"]})
     assert receipt["status"] == "cancelled" and receipt["refund_amount"] == accepted["total"]
     assert receipt["kept_by_restaurant"] == 0
-    assert _world(ep)["couriers"][accepted["courier_id"]]["status"] == "available"
+    assert world_of(ep)["couriers"][accepted["courier_id"]]["status"] == "available"
 
     preparing = ok(ep, "get_food_order", {"order_id": _order_in(ep, "preparing")["order_id"]})
     receipt = ok(ep, "cancel_food_order", {"order_id": preparing["order_id"]})
@@ -389,11 +381,11 @@ def test_cancel_food_order_refunds_in_full_before_preparation_and_partly_during_
     assert receipt["refund_amount"] == round(preparing["total"] - kept, 2)
     after = ok(ep, "get_food_order", {"order_id": preparing["order_id"]})
     assert after["status"] == "cancelled" and after["refunded"] == receipt["refund_amount"]
-    assert after["cancelled_at"] == _world(ep)["now"]
+    assert after["cancelled_at"] == world_of(ep)["now"]
 
 
 def test_cancel_food_order_gives_back_a_single_use_promo():
-    ep = _episode()
+    ep = open_server(SERVER)
     home = _home(ep)
     _fill_basket(ep, _open_restaurant(ep, home)["restaurant_id"], 35)
     assert ok(ep, "apply_food_promo", {"code": "TREAT8"})["discount"] == 8.0
@@ -406,7 +398,7 @@ def test_cancel_food_order_gives_back_a_single_use_promo():
 
 
 def test_cancel_food_order_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     fails(ep, "cancel_food_order", {"order_id": _order_in(ep, "picked_up")["order_id"]}, "picked up",
           "can no longer be cancelled")
     fails(ep, "cancel_food_order", {"order_id": _order_in(ep, "delivered")["order_id"]}, "already delivered",
@@ -426,7 +418,7 @@ def _recent_delivered(ep: Episode) -> dict[str, Any]:
 
 
 def test_request_food_refund_refunds_the_missing_items_of_a_recent_delivery():
-    ep = _episode()
+    ep = open_server(SERVER)
     order = _recent_delivered(ep)
     line = order["lines"][0]
     receipt = ok(ep, "request_food_refund", {"order_id": order["order_id"], "item_ids": [line["item_id"]] * 2,
@@ -438,7 +430,7 @@ def test_request_food_refund_refunds_the_missing_items_of_a_recent_delivery():
 
 
 def test_request_food_refund_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     now = _now(ep)
 
     def refund(order_id: str, *fragments: str, item_ids: list[str] | None = None) -> None:
@@ -457,7 +449,7 @@ def test_request_food_refund_failures_leave_the_world_unchanged():
 
 
 def test_rate_food_order_records_the_rating_and_updates_the_averages():
-    ep = _episode()
+    ep = open_server(SERVER)
     order = _recent_delivered(ep)
     restaurant = ok(ep, "get_restaurant", {"restaurant_id": order["restaurant_id"]})
     receipt = ok(ep, "rate_food_order", {"order_id": order["order_id"], "restaurant_stars": 1, "courier_stars": 5,
@@ -472,7 +464,7 @@ def test_rate_food_order_records_the_rating_and_updates_the_averages():
 
 
 def test_rate_food_order_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     now = _now(ep)
     fails(ep, "rate_food_order", {"order_id": _order_in(ep, "preparing")["order_id"], "restaurant_stars": 5},
           "not delivered")
@@ -492,7 +484,7 @@ def test_rate_food_order_failures_leave_the_world_unchanged():
 
 
 def test_add_food_delivery_address_saves_an_address_restaurants_can_deliver_to():
-    ep = _episode()
+    ep = open_server(SERVER)
     address = ok(ep, "add_food_delivery_address", {"label": " Office ", "street": "12 Market Street",
                                                    "district": "Old Town", "instructions": "3rd floor"})
     assert address["label"] == "Office" and address["district"] == "Old Town"
@@ -502,7 +494,7 @@ def test_add_food_delivery_address_saves_an_address_restaurants_can_deliver_to()
 
 
 def test_add_food_delivery_address_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     base = {"street": "5 Pine Street", "district": "Midtown"}
     fails(ep, "add_food_delivery_address", {**base, "label": "HOME"}, "already have an address labelled")
     fails(ep, "add_food_delivery_address", {**base, "label": "   "}, "non-blank label")
@@ -512,7 +504,7 @@ def test_add_food_delivery_address_failures_leave_the_world_unchanged():
 
 
 def test_wait_for_food_order_moves_orders_along_and_opens_restaurants():
-    ep = _episode()
+    ep = open_server(SERVER)
     before = _now(ep)
     basket = ok(ep, "view_food_basket")
     restaurant = ok(ep, "get_restaurant", {"restaurant_id": basket["restaurant_id"]})
@@ -524,7 +516,7 @@ def test_wait_for_food_order_moves_orders_along_and_opens_restaurants():
     assert {u["status"] for u in waited["order_updates"]} == {"delivered"}
     assert _orders(ep, "in_progress") == []
     assert ok(ep, "get_restaurant", {"restaurant_id": basket["restaurant_id"]})["open_now"]
-    couriers = _world(ep)["couriers"].values()
+    couriers = world_of(ep)["couriers"].values()
     assert not any(c["status"] == "delivering" for c in couriers)
 
 
@@ -532,7 +524,7 @@ def test_wait_for_food_order_moves_orders_along_and_opens_restaurants():
 
 
 def test_malformed_arguments_are_rejected_before_the_tool_runs():
-    ep = _episode()
+    ep = open_server(SERVER)
     before = ep.state_hash()
     item_id = ok(ep, "view_food_basket")["lines"][0]["item_id"]
     bad = [
@@ -590,7 +582,7 @@ def _scenario(ep: Episode) -> dict[str, Any]:
 def test_multi_step_scenario_is_reproducible_and_visible():
     runs = []
     for _ in range(2):
-        episode = _episode()
+        episode = open_server(SERVER)
         start = episode.state_hash()
         runs.append((episode, start, _scenario(episode), episode.state_hash()))
     (first, start, ids, end), (_, replay_start, replay_ids, replay_end) = runs

@@ -9,17 +9,9 @@ from typing import Any
 
 from mcp_servers import Episode
 from mcp_servers.maps.world import MapsWorld
-from tests.helpers import fails, ok
+from tests.helpers import fails, ok, open_server, world_of
 
 SERVER = "maps"
-
-
-def _episode() -> Episode:
-    return Episode.open([SERVER], seed=0)
-
-
-def _world(ep: Episode) -> dict[str, Any]:
-    return ep.snapshot()[SERVER]
 
 
 def _now(ep: Episode) -> datetime:
@@ -45,14 +37,14 @@ def _place(ep: Episode, name: str) -> dict[str, Any]:
 
 def _grid_node(ep: Episode, city: str, row: int, col: int) -> dict[str, Any]:
     return next(
-        node for node in _world(ep)["nodes"].values()
+        node for node in world_of(ep)["nodes"].values()
         if node["city"] == city and node["row"] == row and node["col"] == col
     )
 
 
 def _town_node(ep: Episode) -> tuple[str, str, str]:
     """A Port Valen street, an avenue and the node where they cross (row 2, column 3)."""
-    city = _world(ep)["cities"]["Port Valen"]
+    city = world_of(ep)["cities"]["Port Valen"]
     return city["streets"][2], city["avenues"][3], _grid_node(ep, "Port Valen", 2, 3)["node_id"]
 
 
@@ -60,7 +52,7 @@ def _town_node(ep: Episode) -> tuple[str, str, str]:
 
 
 def test_list_map_cities_lists_the_towns_with_districts_and_the_local_time():
-    ep = _episode()
+    ep = open_server(SERVER)
     result = ok(ep, "list_map_cities")
     names = [city["name"] for city in result["cities"]]
     assert names == ["Port Valen", "Ardenmoor", "Kestrel Falls", "Saltmere"]
@@ -71,7 +63,7 @@ def test_list_map_cities_lists_the_towns_with_districts_and_the_local_time():
 
 
 def test_geocode_address_resolves_house_numbers_abbreviations_and_intersections():
-    ep = _episode()
+    ep = open_server(SERVER)
     street, avenue, node_id = _town_node(ep)
     by_number = ok(ep, "geocode_address", {"query": f"315 {street}, Port Valen"})["matches"]
     assert [(m["node_id"], m["match_type"]) for m in by_number] == [(node_id, "address")]
@@ -87,7 +79,7 @@ def test_geocode_address_resolves_house_numbers_abbreviations_and_intersections(
 
 
 def test_geocode_address_finds_places_streets_districts_and_towns():
-    ep = _episode()
+    ep = open_server(SERVER)
     cathedral = ok(ep, "geocode_address", {"query": "cathedral of st valen"})["matches"]
     assert cathedral[0]["match_type"] == "place" and cathedral[0]["place_id"]
     street, _, _ = _town_node(ep)
@@ -102,7 +94,7 @@ def test_geocode_address_finds_places_streets_districts_and_towns():
 
 
 def test_geocode_address_failures_suggest_close_matches():
-    ep = _episode()
+    ep = open_server(SERVER)
     street, _, _ = _town_node(ep)
     error = fails(ep, "geocode_address", {"query": f"12 {street[:-2]}, Port Valen"}, "No address or place matches")
     assert street in error
@@ -113,7 +105,7 @@ def test_geocode_address_failures_suggest_close_matches():
 
 
 def test_reverse_geocode_returns_the_nearest_address_and_the_places_there():
-    ep = _episode()
+    ep = open_server(SERVER)
     cafe = _place(ep, "Cafe Campanile")
     result = ok(ep, "reverse_geocode", {"lat": cafe["lat"] + 0.0002, "lon": cafe["lon"]})
     assert result["node_id"] == cafe["node_id"] and result["distance_km"] < 0.05
@@ -126,7 +118,7 @@ def test_reverse_geocode_returns_the_nearest_address_and_the_places_there():
 
 
 def test_search_map_places_filters_by_text_category_town_price_and_sorts():
-    ep = _episode()
+    ep = open_server(SERVER)
     italian = ok(ep, "search_map_places", {"query": "italian"})["places"]
     assert italian and all(place["cuisine"] == "italian" for place in italian)
     ratings = [place["rating"] for place in italian]
@@ -145,7 +137,7 @@ def test_search_map_places_filters_by_text_category_town_price_and_sorts():
 
 
 def test_search_places_nearby_returns_places_within_the_radius_nearest_first():
-    ep = _episode()
+    ep = open_server(SERVER)
     result = ok(ep, "search_places_nearby", {"location": "home", "radius_km": 1.5, "limit": 50})
     distances = [place["distance_km"] for place in result["places"]]
     assert distances and distances == sorted(distances) and distances[-1] <= 1.5
@@ -157,7 +149,7 @@ def test_search_places_nearby_returns_places_within_the_radius_nearest_first():
 
 
 def test_get_place_details_shows_weekly_hours_and_whether_open_at_a_time():
-    ep = _episode()
+    ep = open_server(SERVER)
     museums = ok(ep, "search_map_places", {"category": "museum", "limit": 50})["places"]
     museum = next(m for m in museums if m["status"] == "operational")
     monday = _next_weekday(ep, 0, 12)
@@ -174,8 +166,8 @@ def test_get_place_details_shows_weekly_hours_and_whether_open_at_a_time():
 
 
 def test_get_place_details_reports_temporary_closures_and_bad_times():
-    ep = _episode()
-    shut = next(p for p in _world(ep)["places"].values() if p["status"] == "temporarily_closed")
+    ep = open_server(SERVER)
+    shut = next(p for p in world_of(ep)["places"].values() if p["status"] == "temporarily_closed")
     details = ok(ep, "get_place_details", {"place_id": shut["place_id"]})
     assert details["status_text"] == "Temporarily closed" and not details["open_now"]
     fails(ep, "get_place_details", {"place_id": "PL-9999"}, "Unknown place", "search_map_places")
@@ -187,7 +179,7 @@ def test_get_place_details_reports_temporary_closures_and_bad_times():
 
 
 def test_compute_route_drives_the_tolled_motorway_and_avoid_tolls_takes_the_old_road():
-    ep = _episode()
+    ep = open_server(SERVER)
     arden = ok(ep, "geocode_address", {"query": "Ardenmoor"})["matches"][0]["node_id"]
     fast = ok(ep, "compute_route", {"origin": "home", "destination": arden})
     assert fast["uses_motorway"] and fast["toll_roads"] == ["A1 Motorway"] and fast["ferries"] == []
@@ -202,7 +194,7 @@ def test_compute_route_drives_the_tolled_motorway_and_avoid_tolls_takes_the_old_
 
 
 def test_compute_route_visits_waypoints_in_order_with_one_leg_each():
-    ep = _episode()
+    ep = open_server(SERVER)
     cafe = _place(ep, "Cafe Campanile")
     ferry = _place(ep, "Port Valen Ferry Terminal")
     route = ok(ep, "compute_route", {"origin": "home", "destination": ferry["place_id"], "mode": "walking",
@@ -215,7 +207,7 @@ def test_compute_route_visits_waypoints_in_order_with_one_leg_each():
 
 
 def test_travel_modes_may_only_use_their_road_types():
-    ep = _episode()
+    ep = open_server(SERVER)
     cathedral = _place(ep, "Cathedral of St. Valen")
     fails(ep, "compute_route", {"origin": "home", "destination": cathedral["place_id"]},
           "Driving cannot reach", "pedestrian", "closest point reachable by driving")
@@ -232,7 +224,7 @@ def test_travel_modes_may_only_use_their_road_types():
 
 
 def test_no_route_failures_name_the_closure_or_the_missing_link():
-    ep = _episode()
+    ep = open_server(SERVER)
     viewpoint = _place(ep, "Kestrel Falls Viewpoint")
     closure = next(c for c in ok(ep, "list_map_road_closures", {"city": "Kestrel Falls"})["closures"]
                    if c["road"] == "Falls Road")
@@ -250,7 +242,7 @@ def test_no_route_failures_name_the_closure_or_the_missing_link():
 
 
 def test_route_failures_for_bad_locations_times_and_a_missing_work_address():
-    ep = _episode()
+    ep = open_server(SERVER)
     fails(ep, "compute_route", {"origin": "home", "destination": "Narnia"}, "Unknown location", "place id")
     fails(ep, "compute_route", {"origin": "work", "destination": "home"}, "No work address", "set_map_home_or_work")
     home = ok(ep, "list_saved_map_places")["home"]["node_id"]
@@ -262,7 +254,7 @@ def test_route_failures_for_bad_locations_times_and_a_missing_work_address():
 
 
 def test_weekday_rush_hour_slows_driving_but_not_walking():
-    ep = _episode()
+    ep = open_server(SERVER)
     target = _grid_node(ep, "Port Valen", 0, 0)["node_id"]
     tuesday_rush, tuesday_noon = _next_weekday(ep, 1, 8), _next_weekday(ep, 1, 12)
     rush = ok(ep, "compute_route", {"origin": "home", "destination": target, "depart_at": _at(tuesday_rush)})
@@ -276,7 +268,7 @@ def test_weekday_rush_hour_slows_driving_but_not_walking():
 
 
 def test_get_directions_gives_turn_by_turn_steps_including_the_ferry():
-    ep = _episode()
+    ep = open_server(SERVER)
     quay = _place(ep, "Saltmere Ferry Quay")
     directions = ok(ep, "get_directions", {"origin": "home", "destination": quay["place_id"]})
     steps = directions["steps"]
@@ -292,7 +284,7 @@ def test_get_directions_gives_turn_by_turn_steps_including_the_ferry():
 
 
 def test_compute_route_matrix_reports_every_pair_without_failing_on_unreachable_ones():
-    ep = _episode()
+    ep = open_server(SERVER)
     lighthouse = _place(ep, "Heron Isle Lighthouse")
     arden = ok(ep, "geocode_address", {"query": "Ardenmoor"})["matches"][0]["node_id"]
     home = ok(ep, "list_saved_map_places")["home"]["node_id"]
@@ -307,7 +299,7 @@ def test_compute_route_matrix_reports_every_pair_without_failing_on_unreachable_
 
 
 def test_search_places_along_route_finds_the_motorway_services_in_route_order():
-    ep = _episode()
+    ep = open_server(SERVER)
     arden = ok(ep, "geocode_address", {"query": "Ardenmoor"})["matches"][0]["node_id"]
     found = ok(ep, "search_places_along_route", {"origin": "home", "destination": arden, "category": "gas_station",
                                                  "max_off_route_km": 1.0})
@@ -321,7 +313,7 @@ def test_search_places_along_route_finds_the_motorway_services_in_route_order():
 
 
 def test_list_map_road_closures_lists_active_closures_by_town():
-    ep = _episode()
+    ep = open_server(SERVER)
     closures = ok(ep, "list_map_road_closures")["closures"]
     assert len(closures) >= 5
     today = _now(ep).date().isoformat()
@@ -335,7 +327,7 @@ def test_list_map_road_closures_lists_active_closures_by_town():
 
 
 def test_list_saved_map_places_shows_home_work_and_the_lists():
-    ep = _episode()
+    ep = open_server(SERVER)
     saved = ok(ep, "list_saved_map_places")
     assert saved["home"]["label"] == "Home" and saved["work"] is None
     assert [item["name"] for item in saved["lists"]] == ["Favorites", "Want to go", "Saltmere weekend"]
@@ -346,7 +338,7 @@ def test_list_saved_map_places_shows_home_work_and_the_lists():
 
 
 def test_create_map_list_then_save_and_remove_places():
-    ep = _episode()
+    ep = open_server(SERVER)
     created = ok(ep, "create_map_list", {"name": "  Date night ", "description": "Candles"})
     assert created["name"] == "Date night" and created["places"] == []
     place = _place(ep, "Cafe Campanile")
@@ -364,7 +356,7 @@ def test_create_map_list_then_save_and_remove_places():
 
 
 def test_map_list_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     favorites = ok(ep, "list_saved_map_places")["lists"][0]
     saved_id = favorites["places"][0]["place_id"]
     fails(ep, "create_map_list", {"name": "FAVORITES"}, "already exists", favorites["list_id"])
@@ -379,13 +371,13 @@ def test_map_list_failures_leave_the_world_unchanged():
 
 
 def test_lists_have_limits_on_their_number_and_size():
-    ep = _episode()
+    ep = open_server(SERVER)
     for number in range(27):
         ok(ep, "create_map_list", {"name": f"Ideas {number}"})
     fails(ep, "create_map_list", {"name": "One too many"}, "30 lists")
     favorites = ok(ep, "list_saved_map_places")["lists"][0]
     saved = {place["place_id"] for place in favorites["places"]}
-    unsaved = [place_id for place_id in _world(ep)["places"] if place_id not in saved]
+    unsaved = [place_id for place_id in world_of(ep)["places"] if place_id not in saved]
     room = 100 - len(saved)
     for place_id in unsaved[:room]:
         ok(ep, "save_map_place", {"place_id": place_id})
@@ -393,7 +385,7 @@ def test_lists_have_limits_on_their_number_and_size():
 
 
 def test_set_map_home_or_work_sets_addresses_that_routes_can_use():
-    ep = _episode()
+    ep = open_server(SERVER)
     street, _, node_id = _town_node(ep)
     change = ok(ep, "set_map_home_or_work", {"role": "work", "location": node_id, "label": "Office"})
     assert change["previous"] is None
@@ -408,7 +400,7 @@ def test_set_map_home_or_work_sets_addresses_that_routes_can_use():
 
 
 def test_set_map_home_or_work_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     home = ok(ep, "list_saved_map_places")["home"]
     fails(ep, "set_map_home_or_work", {"role": "home", "location": home["node_id"]}, "already", home["address"])
     village = ok(ep, "geocode_address", {"query": "Tarrow Green"})["matches"][0]
@@ -426,7 +418,7 @@ def _museum(ep: Episode) -> dict[str, Any]:
 
 
 def test_create_route_plan_times_each_stop_and_is_listed():
-    ep = _episode()
+    ep = open_server(SERVER)
     museum = _museum(ep)
     cafe = _place(ep, "Cafe Campanile")
     depart = _next_weekday(ep, 2, 10)
@@ -446,7 +438,7 @@ def test_create_route_plan_times_each_stop_and_is_listed():
 
 
 def test_create_route_plan_warns_when_a_stop_closes_during_the_visit():
-    ep = _episode()
+    ep = open_server(SERVER)
     museum = _museum(ep)
     late = _next_weekday(ep, 2, 17, 30)
     plan = ok(ep, "create_route_plan", {"name": "Quick look", "origin": museum["node_id"],
@@ -455,12 +447,12 @@ def test_create_route_plan_warns_when_a_stop_closes_during_the_visit():
 
 
 def test_create_route_plan_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     museum = _museum(ep)
     monday = _next_weekday(ep, 0, 11)
     fails(ep, "create_route_plan", {"name": "Shut", "origin": museum["node_id"], "stop_place_ids": [museum["place_id"]],
                                     "depart_at": _at(monday)}, "closed when the trip would arrive", "Tuesday 10:00")
-    shut = next(p for p in _world(ep)["places"].values() if p["status"] == "temporarily_closed")
+    shut = next(p for p in world_of(ep)["places"].values() if p["status"] == "temporarily_closed")
     fails(ep, "create_route_plan", {"name": "Shut", "origin": shut["node_id"], "stop_place_ids": [shut["place_id"]],
                                     "mode": "walking"}, "temporarily closed")
     fails(ep, "create_route_plan", {"name": "Long", "origin": "home", "stop_place_ids": [museum["place_id"]] * 7},
@@ -479,7 +471,7 @@ def test_create_route_plan_failures_leave_the_world_unchanged():
 
 
 def test_malformed_arguments_are_rejected_before_the_tool_runs():
-    ep = _episode()
+    ep = open_server(SERVER)
     before = ep.state_hash()
     bad = [
         ("compute_route", {"origin": "home", "destination": "N-0001", "mode": "flying"}),
@@ -517,7 +509,7 @@ def _scenario(ep: Episode) -> dict[str, str]:
 
 
 def test_multi_step_scenario_is_reproducible_and_visible():
-    first, replay = _episode(), _episode()
+    first, replay = open_server(SERVER), open_server(SERVER)
     start = first.state_hash()
     ids = _scenario(first)
     assert first.state_hash() != start

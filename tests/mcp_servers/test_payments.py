@@ -9,21 +9,9 @@ from typing import Any
 
 from mcp_servers import Episode
 from mcp_servers.payments.world import PaymentsWorld
-from tests.helpers import fails, ok
+from tests.helpers import clock_of, fails, ok, open_server, world_of
 
 SERVER = "payments"
-
-
-def _episode() -> Episode:
-    return Episode.open([SERVER], seed=0)
-
-
-def _world(ep: Episode) -> dict[str, Any]:
-    return ep.snapshot()[SERVER]
-
-
-def _now(ep: Episode) -> datetime:
-    return datetime.fromisoformat(_world(ep)["now"])
 
 
 def _customers(ep: Episode, **filters: Any) -> list[dict[str, Any]]:
@@ -99,7 +87,7 @@ def _captured_charge(ep: Episode, currency: str = "USD", minimum: float = 50.0) 
 
 
 def test_find_merchant_customers_matches_name_contact_email_and_id():
-    ep = _episode()
+    ep = open_server(SERVER)
     customer = _customers(ep)[3]
     for query in (customer["name"].split()[0].upper(), customer["contact_name"], customer["email"]):
         found = ok(ep, "find_merchant_customers", {"query": query})["customers"]
@@ -110,12 +98,12 @@ def test_find_merchant_customers_matches_name_contact_email_and_id():
 
 
 def test_find_merchant_customers_lists_payment_methods_open_invoices_and_filters():
-    ep = _episode()
+    ep = open_server(SERVER)
     everyone = _customers(ep)
     assert len(everyone) == 40
     expired = next(c for c in everyone if any(m["expired"] for m in c["payment_methods"]))
     card = next(m for m in expired["payment_methods"] if m["expired"])
-    now = _now(ep)
+    now = clock_of(ep)
     assert (card["exp_year"], card["exp_month"]) < (now.year, now.month)
     owing = next(c for c in everyone if c["open_invoice_ids"])
     open_invoices = _invoices(ep, customer_id=owing["customer_id"], status="open")
@@ -128,14 +116,14 @@ def test_find_merchant_customers_lists_payment_methods_open_invoices_and_filters
 
 
 def test_list_merchant_invoices_filters_by_customer_status_and_overdue():
-    ep = _episode()
+    ep = open_server(SERVER)
     invoices = _invoices(ep)
     assert len(invoices) == 80 and ok(ep, "list_merchant_invoices", {})["total_matched"] == 80
     assert [i["created_at"] for i in invoices] == sorted((i["created_at"] for i in invoices), reverse=True)
     assert {i["status"] for i in invoices} == {"draft", "open", "paid", "void", "uncollectible"}
     paid = _invoices(ep, status="paid")
     assert paid and all(i["charge_id"] and i["amount_paid"] == i["total"] and i["amount_due"] == 0 for i in paid)
-    today = _now(ep).date()
+    today = clock_of(ep).date()
     overdue = _invoices(ep, overdue_only=True)
     assert overdue and all(i["status"] == "open" and date.fromisoformat(i["due_date"]) < today for i in overdue)
     customer_id = overdue[0]["customer_id"]
@@ -149,7 +137,7 @@ def test_list_merchant_invoices_filters_by_customer_status_and_overdue():
 
 
 def test_list_merchant_charges_shows_refunds_fees_and_authorization_expiry():
-    ep = _episode()
+    ep = open_server(SERVER)
     charges = _charges(ep)
     assert ok(ep, "list_merchant_charges", {})["total_matched"] == 120
     assert {c["status"] for c in charges} >= {"authorized", "captured", "partially_refunded", "refunded", "failed"}
@@ -158,7 +146,7 @@ def test_list_merchant_charges_shows_refunds_fees_and_authorization_expiry():
     assert partial["refundable_amount"] == round(partial["amount_captured"] - partial["amount_refunded"], 2)
     authorized = _charges(ep, status="authorized")
     assert {c["authorization_expired"] for c in authorized} == {True, False}
-    now = _now(ep)
+    now = clock_of(ep)
     for charge in authorized:
         expires = datetime.fromisoformat(charge["authorization_expires_at"])
         assert charge["authorization_expired"] == (now > expires) and charge["refundable_amount"] == 0
@@ -172,7 +160,7 @@ def test_list_merchant_charges_shows_refunds_fees_and_authorization_expiry():
 
 
 def test_list_payouts_shows_balances_and_filters_payouts():
-    ep = _episode()
+    ep = open_server(SERVER)
     overview = ok(ep, "list_payouts", {"limit": 100})
     assert {b["currency"] for b in overview["balances"]} == {"USD", "EUR", "GBP"}
     assert {p["status"] for p in overview["payouts"]} == {"paid", "in_transit", "failed"}
@@ -182,7 +170,7 @@ def test_list_payouts_shows_balances_and_filters_payouts():
 
 
 def test_list_webhook_endpoints_and_events_filter_by_type_object_and_endpoint():
-    ep = _episode()
+    ep = open_server(SERVER)
     endpoints = ok(ep, "list_webhook_endpoints", {})["endpoints"]
     assert 3 <= len(endpoints) <= 5
     enabled = ok(ep, "list_webhook_endpoints", {"enabled_only": True})["endpoints"]
@@ -202,7 +190,7 @@ def test_list_webhook_endpoints_and_events_filter_by_type_object_and_endpoint():
 
 
 def test_lookups_of_unknown_ids_and_event_types_are_tool_errors():
-    ep = _episode()
+    ep = open_server(SERVER)
     fails(ep, "list_merchant_invoices", {"customer_id": "CUS-9999"}, "Unknown customer", "find_merchant_customers")
     fails(ep, "list_merchant_invoices", {"invoice_id": "INV-9999"}, "Unknown invoice", "list_merchant_invoices")
     fails(ep, "list_merchant_charges", {"customer_id": "CUS-9999"}, "Unknown customer")
@@ -222,7 +210,7 @@ def test_lookups_of_unknown_ids_and_event_types_are_tool_errors():
 
 
 def test_create_invoice_makes_an_empty_draft_in_the_customer_currency():
-    ep = _episode()
+    ep = open_server(SERVER)
     customer = _customers(ep, currency="EUR")[0]
     invoice = ok(ep, "create_invoice", {"customer_id": customer["customer_id"], "days_until_due": 14, "memo": "Q2"})
     assert invoice["status"] == "draft" and invoice["line_items"] == [] and invoice["total"] == 0
@@ -233,13 +221,13 @@ def test_create_invoice_makes_an_empty_draft_in_the_customer_currency():
 
 
 def test_create_invoice_refuses_another_currency_than_the_customers():
-    ep = _episode()
+    ep = open_server(SERVER)
     customer = _customers(ep, currency="GBP")[0]
     fails(ep, "create_invoice", {"customer_id": customer["customer_id"], "currency": "USD"}, "Currency mismatch", "GBP")
 
 
 def test_add_invoice_line_item_recomputes_subtotal_tax_and_total():
-    ep = _episode()
+    ep = open_server(SERVER)
     customer = next(c for c in _customers(ep) if c["tax_rate"] > 0)
     draft = ok(ep, "create_invoice", {"customer_id": customer["customer_id"]})
     args = {"invoice_id": draft["invoice_id"], "description": "Additional user seat", "unit_amount": 25.0}
@@ -257,7 +245,7 @@ def test_add_invoice_line_item_recomputes_subtotal_tax_and_total():
 
 
 def test_add_invoice_line_item_only_edits_drafts():
-    ep = _episode()
+    ep = open_server(SERVER)
     for status in ("open", "paid", "void"):
         invoice = _invoices(ep, status=status)[0]
         args = {"invoice_id": invoice["invoice_id"], "description": "Extra", "unit_amount": 10.0}
@@ -273,10 +261,10 @@ def test_add_invoice_line_item_only_edits_drafts():
 
 
 def test_finalize_invoice_opens_it_with_a_due_date_from_today():
-    ep = _episode()
+    ep = open_server(SERVER)
     draft = _draft_with_items(ep)
     invoice = ok(ep, "finalize_invoice", {"invoice_id": draft["invoice_id"]})
-    today = _now(ep).date()
+    today = clock_of(ep).date()
     assert invoice["status"] == "open" and invoice["amount_due"] == invoice["total"] == draft["total"]
     assert invoice["due_date"] == (today + timedelta(days=draft["days_until_due"])).isoformat()
     assert _invoice(ep, draft["invoice_id"])["status"] == "open"
@@ -285,7 +273,7 @@ def test_finalize_invoice_opens_it_with_a_due_date_from_today():
 
 
 def test_finalize_invoice_refuses_empty_drafts_and_finalized_invoices():
-    ep = _episode()
+    ep = open_server(SERVER)
     empty = next(i for i in _invoices(ep, status="draft") if not i["line_items"])
     fails(ep, "finalize_invoice", {"invoice_id": empty["invoice_id"]}, "no line items", "add_invoice_line_item")
     for status in ("open", "paid", "void", "uncollectible"):
@@ -294,7 +282,7 @@ def test_finalize_invoice_refuses_empty_drafts_and_finalized_invoices():
 
 
 def test_pay_invoice_charges_the_default_method_and_records_events():
-    ep = _episode()
+    ep = open_server(SERVER)
     invoice, customer = _payable_invoice(ep)
     currency = invoice["currency"]
     pending = _balance(ep, currency)["pending"]
@@ -314,7 +302,7 @@ def test_pay_invoice_charges_the_default_method_and_records_events():
 
 
 def test_pay_invoice_with_another_saved_method_and_of_an_uncollectible_invoice():
-    ep = _episode()
+    ep = open_server(SERVER)
     customers = {c["customer_id"]: c for c in _customers(ep)}
     invoice, method = next(
         (i, m)
@@ -330,7 +318,7 @@ def test_pay_invoice_with_another_saved_method_and_of_an_uncollectible_invoice()
 
 
 def test_pay_invoice_refuses_drafts_paid_and_void_invoices():
-    ep = _episode()
+    ep = open_server(SERVER)
     draft = _invoices(ep, status="draft")[0]
     fails(ep, "pay_invoice", {"invoice_id": draft["invoice_id"]}, "still a draft", "finalize_invoice")
     paid = _invoices(ep, status="paid")[0]
@@ -340,7 +328,7 @@ def test_pay_invoice_refuses_drafts_paid_and_void_invoices():
 
 
 def test_pay_invoice_refuses_expired_cards_foreign_bank_debits_and_missing_methods():
-    ep = _episode()
+    ep = open_server(SERVER)
     customers = _customers(ep)
     expired = next(
         c for c in customers
@@ -372,14 +360,14 @@ def test_pay_invoice_refuses_expired_cards_foreign_bank_debits_and_missing_metho
 
 
 def test_capture_charge_captures_a_live_authorization_in_part():
-    ep = _episode()
+    ep = open_server(SERVER)
     charge = next(c for c in _charges(ep, status="authorized") if not c["authorization_expired"])
     pending = _balance(ep, charge["currency"])["pending"]
     amount = round(charge["amount"] / 2, 2)
     receipt = ok(ep, "capture_charge", {"charge_id": charge["charge_id"], "amount": amount})
     captured = receipt["charge"]
     assert captured["status"] == "captured" and captured["amount_captured"] == amount
-    assert datetime.fromisoformat(captured["captured_at"]) == _now(ep)
+    assert datetime.fromisoformat(captured["captured_at"]) == clock_of(ep)
     assert captured["refundable_amount"] == amount and captured["authorization_expires_at"] is None
     assert receipt["balance"]["pending"] == round(pending + amount - captured["fee"], 2)
     assert _charge(ep, charge["charge_id"])["status"] == "captured"
@@ -387,14 +375,14 @@ def test_capture_charge_captures_a_live_authorization_in_part():
 
 
 def test_capture_charge_captures_the_full_authorization_by_default():
-    ep = _episode()
+    ep = open_server(SERVER)
     charge = next(c for c in _charges(ep, status="authorized") if not c["authorization_expired"])
     captured = ok(ep, "capture_charge", {"charge_id": charge["charge_id"]})["charge"]
     assert captured["amount_captured"] == charge["amount"]
 
 
 def test_capture_charge_refuses_expired_captured_failed_and_excessive_captures():
-    ep = _episode()
+    ep = open_server(SERVER)
     authorized = _charges(ep, status="authorized")
     stale = next(c for c in authorized if c["authorization_expired"])
     fails(ep, "capture_charge", {"charge_id": stale["charge_id"]}, "authorization", "expired",
@@ -408,7 +396,7 @@ def test_capture_charge_refuses_expired_captured_failed_and_excessive_captures()
 
 
 def test_refund_charge_partially_then_fully_from_the_available_balance():
-    ep = _episode()
+    ep = open_server(SERVER)
     charge = _captured_charge(ep)
     available = _balance(ep, "USD")["available"]
     first = ok(ep, "refund_charge", {"charge_id": charge["charge_id"], "amount": 20.0, "reason": "duplicate"})
@@ -427,7 +415,7 @@ def test_refund_charge_partially_then_fully_from_the_available_balance():
 
 
 def test_refund_charge_refuses_more_than_the_refundable_amount():
-    ep = _episode()
+    ep = open_server(SERVER)
     partial = _charges(ep, status="partially_refunded")[0]
     args = {"charge_id": partial["charge_id"], "amount": round(partial["refundable_amount"] + 0.01, 2)}
     fails(ep, "refund_charge", args, "exceeds the refundable amount", f"{partial['refundable_amount']:,.2f}")
@@ -436,7 +424,7 @@ def test_refund_charge_refuses_more_than_the_refundable_amount():
 
 
 def test_refund_charge_refuses_uncaptured_and_failed_charges():
-    ep = _episode()
+    ep = open_server(SERVER)
     authorized = _charges(ep, status="authorized")[0]
     fails(ep, "refund_charge", {"charge_id": authorized["charge_id"]}, "not captured", "nothing to refund")
     failed = _charges(ep, status="failed")[0]
@@ -444,7 +432,7 @@ def test_refund_charge_refuses_uncaptured_and_failed_charges():
 
 
 def test_refund_charge_needs_enough_available_balance():
-    ep = _episode()
+    ep = open_server(SERVER)
     charge = _captured_charge(ep, "GBP", minimum=5.0)
     available = _balance(ep, "GBP")["available"]
     ok(ep, "create_payout", {"amount": round(available - 1.0, 2), "currency": "GBP"})
@@ -455,12 +443,12 @@ def test_refund_charge_needs_enough_available_balance():
 
 
 def test_create_payout_moves_available_balance_to_the_bank():
-    ep = _episode()
+    ep = open_server(SERVER)
     before = _balance(ep, "EUR")
     receipt = ok(ep, "create_payout", {"amount": 1000.0, "currency": "EUR", "description": "Month end"})
     payout = receipt["payout"]
     assert payout["status"] == "in_transit" and payout["amount"] == 1000.0 and payout["description"] == "Month end"
-    assert payout["arrival_date"] == (_now(ep).date() + timedelta(days=2)).isoformat()
+    assert payout["arrival_date"] == (clock_of(ep).date() + timedelta(days=2)).isoformat()
     assert receipt["balance"] == {**before, "available": round(before["available"] - 1000.0, 2)}
     listed = ok(ep, "list_payouts", {"currency": "EUR", "status": "in_transit"})
     assert listed["payouts"][0] == payout and listed["balances"][0] == receipt["balance"]
@@ -468,7 +456,7 @@ def test_create_payout_moves_available_balance_to_the_bank():
 
 
 def test_create_payout_refuses_more_than_the_available_balance():
-    ep = _episode()
+    ep = open_server(SERVER)
     balance = _balance(ep, "USD")
     args = {"amount": round(balance["available"] + 0.01, 2), "currency": "USD"}
     fails(ep, "create_payout", args, "exceeds the available balance", f"{balance['available']:,.2f} USD")
@@ -478,7 +466,7 @@ def test_create_payout_refuses_more_than_the_available_balance():
 
 
 def test_create_webhook_endpoint_receives_later_events_of_its_types():
-    ep = _episode()
+    ep = open_server(SERVER)
     endpoint = ok(ep, "create_webhook_endpoint", {"url": "https://hooks.example.com/billing",
                                                   "event_types": ["invoice.created", "invoice.created"],
                                                   "description": "CRM sync"})
@@ -495,7 +483,7 @@ def test_create_webhook_endpoint_receives_later_events_of_its_types():
 
 
 def test_create_webhook_endpoint_refuses_bad_urls_unknown_types_and_duplicates():
-    ep = _episode()
+    ep = open_server(SERVER)
     tool = "create_webhook_endpoint"
     for url in ("http://hooks.example.com/x", "https://localhost/x", "https://10.0.0.7/hook", "https://[::1]/hook",
                 "https://exa mple.com/x", "hooks.example.com/x", "https://user:pw@example.com/x",
@@ -513,11 +501,11 @@ def test_create_webhook_endpoint_refuses_bad_urls_unknown_types_and_duplicates()
 
 
 def test_event_log_is_append_only():
-    ep = _episode()
-    before = _world(ep)["events"]
+    ep = open_server(SERVER)
+    before = world_of(ep)["events"]
     draft = _draft_with_items(ep)
     ok(ep, "finalize_invoice", {"invoice_id": draft["invoice_id"]})
-    after = _world(ep)["events"]
+    after = world_of(ep)["events"]
     assert after[: len(before)] == before
     assert [e["type"] for e in after[len(before):]] == ["invoice.created", "invoice.updated", "invoice.finalized"]
 
@@ -526,7 +514,7 @@ def test_event_log_is_append_only():
 
 
 def test_malformed_arguments_are_rejected_before_the_tool_runs():
-    ep = _episode()
+    ep = open_server(SERVER)
     before = ep.state_hash()
     charge_id = _captured_charge(ep)["charge_id"]
     for args in (
@@ -574,7 +562,7 @@ def _scenario(ep: Episode) -> dict[str, str]:
 
 
 def test_multi_step_scenario_is_reproducible_and_visible():
-    first, replay = _episode(), _episode()
+    first, replay = open_server(SERVER), open_server(SERVER)
     initial = first.state_hash()
     usd = _balance(first, "USD")
     runs = [(_scenario(episode), episode.state_hash()) for episode in (first, replay)]
@@ -608,7 +596,7 @@ def test_new_world_is_deterministic_per_seed():
 
 
 def test_default_world_is_large_varied_and_compact():
-    world = _world(_episode())
+    world = world_of(open_server(SERVER))
     assert len(world["customers"]) == 40 and len(world["invoices"]) == 80 and len(world["charges"]) == 120
     assert len(world["refunds"]) >= 10 and 3 <= len(world["webhook_endpoints"]) <= 5
     assert len(world["events"]) >= 100 and len(world["payouts"]) >= 10

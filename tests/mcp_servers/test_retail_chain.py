@@ -9,21 +9,9 @@ from typing import Any
 
 from mcp_servers import Episode
 from mcp_servers.retail_chain.world import RetailChainWorld
-from tests.helpers import fails, ok
+from tests.helpers import clock_of, fails, ok, open_server, world_of
 
 SERVER = "retail_chain"
-
-
-def _episode() -> Episode:
-    return Episode.open([SERVER], seed=0)
-
-
-def _world(ep: Episode) -> dict[str, Any]:
-    return ep.snapshot()[SERVER]
-
-
-def _now(ep: Episode) -> datetime:
-    return datetime.fromisoformat(_world(ep)["now"])
 
 
 def _stores(ep: Episode) -> list[dict[str, Any]]:
@@ -67,10 +55,10 @@ def _store_by(ep: Episode, **where: Any) -> dict[str, Any]:
 
 
 def test_find_retail_stores_filters_by_city_query_region_and_open_now():
-    ep = _episode()
+    ep = open_server(SERVER)
     result = ok(ep, "find_retail_stores", {"city": "seattle"})
     assert result["total_matched"] == 3 and {s["city"] for s in result["stores"]} == {"Seattle"}
-    assert datetime.fromisoformat(result["now"]) == _now(ep)
+    assert datetime.fromisoformat(result["now"]) == clock_of(ep)
     ballard = ok(ep, "find_retail_stores", {"query": "ballard"})["stores"]
     assert [s["name"] for s in ballard] == ["Brightway Ballard"]
     mountain = ok(ep, "find_retail_stores", {"region": "mountain"})["stores"]
@@ -82,12 +70,12 @@ def test_find_retail_stores_filters_by_city_query_region_and_open_now():
     closed = [s for s in everything if not s["open_now"]]
     assert {s["format"] for s in closed if s["status"] == "open"} == {"mall"}
     assert any(s["status"] == "temporarily_closed" and s["reopens_on"] for s in closed)
-    weekday = _now(ep).strftime("%A").lower()
+    weekday = clock_of(ep).strftime("%A").lower()
     assert all(s["hours_today"] == s["hours"][weekday] for s in everything)
 
 
 def test_search_sku_catalog_matches_name_code_and_department():
-    ep = _episode()
+    ep = open_server(SERVER)
     milk = ok(ep, "search_sku_catalog", {"query": "whole milk"})["skus"]
     assert [s["name"] for s in milk] == ["Organic Whole Milk 1 gal"]
     by_code = ok(ep, "search_sku_catalog", {"query": milk[0]["sku"].lower()})["skus"]
@@ -101,7 +89,7 @@ def test_search_sku_catalog_matches_name_code_and_department():
 
 
 def test_list_store_inventory_shows_reserved_available_and_incoming_units():
-    ep = _episode()
+    ep = open_server(SERVER)
     held = _reservation(ep, "held")
     line = _line(ep, held["store_id"], held["sku"])
     assert line["reserved"] >= held["quantity"]
@@ -119,7 +107,7 @@ def test_list_store_inventory_shows_reserved_available_and_incoming_units():
 
 
 def test_find_sku_in_stores_sorts_by_distance_and_skips_closed_stores():
-    ep = _episode()
+    ep = open_server(SERVER)
     origin = _store_by(ep, name="Brightway Ballard")
     sku = _shared_sku(ep, _store_by(ep, name="Brightway Northgate")["store_id"], origin["store_id"])["sku"]
     result = ok(ep, "find_sku_in_stores", {"sku": sku, "near_store_id": origin["store_id"], "limit": 100})
@@ -135,8 +123,8 @@ def test_find_sku_in_stores_sorts_by_distance_and_skips_closed_stores():
 
 
 def test_check_store_sku_price_applies_regional_overrides():
-    ep = _episode()
-    world = _world(ep)
+    ep = open_server(SERVER)
+    world = world_of(ep)
     stores = _stores(ep)
     for sku in world["skus"].values():
         regions = sku["regional_prices"]
@@ -153,8 +141,8 @@ def test_check_store_sku_price_applies_regional_overrides():
 
 
 def test_check_store_sku_price_refuses_a_sku_the_store_does_not_carry():
-    ep = _episode()
-    world = _world(ep)
+    ep = open_server(SERVER)
+    world = world_of(ep)
     store_id, missing = next(
         (store_id, code) for store_id, carried in world["stock"].items() for code in world["skus"]
         if code not in carried
@@ -165,7 +153,7 @@ def test_check_store_sku_price_refuses_a_sku_the_store_does_not_carry():
 
 
 def test_list_store_pickups_filters_by_store_status_and_customer():
-    ep = _episode()
+    ep = open_server(SERVER)
     held = ok(ep, "list_store_pickups", {"limit": 1000})
     assert held["total_matched"] == 24 and {r["status"] for r in held["reservations"]} == {"held"}
     created = [r["created_at"] for r in held["reservations"]]
@@ -182,7 +170,7 @@ def test_list_store_pickups_filters_by_store_status_and_customer():
 
 
 def test_list_store_shipments_lists_open_and_completed_movements():
-    ep = _episode()
+    ep = open_server(SERVER)
     open_ = ok(ep, "list_store_shipments", {"limit": 100})
     assert len(open_["transfers"]) == 8 and {t["status"] for t in open_["transfers"]} == {"in_transit"}
     assert {o["status"] for o in open_["restock_orders"]} == {"placed", "shipped"}
@@ -200,12 +188,12 @@ def test_list_store_shipments_lists_open_and_completed_movements():
 
 
 def test_reserve_store_pickup_holds_units_for_48_hours():
-    ep = _episode()
+    ep = open_server(SERVER)
     store_id, line = _open_store_line(ep, 3)
     reservation = ok(ep, "reserve_store_pickup", {"store_id": store_id, "sku": line["sku"], "quantity": 2,
                                                    "customer_name": "Rosa Diaz", "customer_phone": "+1 206 555 0101"})
     assert reservation["status"] == "held" and reservation["total"] == round(line["price"] * 2, 2)
-    now = _now(ep)
+    now = clock_of(ep)
     assert datetime.fromisoformat(reservation["expires_at"]) == now + timedelta(hours=48)
     after = _line(ep, store_id, line["sku"])
     assert after["on_hand"] == line["on_hand"] and after["available"] == line["available"] - 2
@@ -214,7 +202,7 @@ def test_reserve_store_pickup_holds_units_for_48_hours():
 
 
 def test_reserve_store_pickup_out_of_stock_suggests_stores_that_have_it():
-    ep = _episode()
+    ep = open_server(SERVER)
     for store in _stores(ep):
         if store["status"] != "open":
             continue
@@ -230,8 +218,8 @@ def test_reserve_store_pickup_out_of_stock_suggests_stores_that_have_it():
 
 
 def test_reserve_store_pickup_failures_leave_the_world_unchanged():
-    ep = _episode()
-    world = _world(ep)
+    ep = open_server(SERVER)
+    world = world_of(ep)
     store_id, line = _open_store_line(ep, 1, 9)
     base = {"store_id": store_id, "sku": line["sku"], "quantity": 1, "customer_name": "Rosa Diaz"}
     closed = _store_by(ep, status="temporarily_closed")
@@ -250,13 +238,13 @@ def test_reserve_store_pickup_failures_leave_the_world_unchanged():
 
 
 def test_complete_store_pickup_takes_the_units_out_of_stock():
-    ep = _episode()
+    ep = open_server(SERVER)
     open_ids = {s["store_id"] for s in _stores(ep) if s["open_now"]}
     held = next(r for r in ok(ep, "list_store_pickups", {"limit": 1000})["reservations"] if r["store_id"] in open_ids)
     before = _line(ep, held["store_id"], held["sku"])
     receipt = ok(ep, "complete_store_pickup", {"reservation_id": held["reservation_id"]})
     assert receipt["reservation"]["status"] == "picked_up"
-    assert datetime.fromisoformat(receipt["reservation"]["closed_at"]) == _now(ep)
+    assert datetime.fromisoformat(receipt["reservation"]["closed_at"]) == clock_of(ep)
     after = _line(ep, held["store_id"], held["sku"])
     assert after["on_hand"] == receipt["store_on_hand_after"] == before["on_hand"] - held["quantity"]
     assert after["available"] == before["available"]
@@ -264,7 +252,7 @@ def test_complete_store_pickup_takes_the_units_out_of_stock():
 
 
 def test_complete_store_pickup_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     stores = {s["store_id"]: s for s in _stores(ep)}
     held = ok(ep, "list_store_pickups", {"limit": 1000})["reservations"]
     after_hours = next(r for r in held if stores[r["store_id"]]["status"] == "open"
@@ -282,7 +270,7 @@ def test_complete_store_pickup_failures_leave_the_world_unchanged():
 
 
 def test_cancel_store_pickup_releases_the_units():
-    ep = _episode()
+    ep = open_server(SERVER)
     held = _reservation(ep, "held")
     before = _line(ep, held["store_id"], held["sku"])
     cancelled = ok(ep, "cancel_store_pickup", {"reservation_id": held["reservation_id"]})
@@ -294,7 +282,7 @@ def test_cancel_store_pickup_releases_the_units():
 
 
 def test_cancel_store_pickup_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     fails(ep, "cancel_store_pickup", {"reservation_id": _reservation(ep, "picked_up")["reservation_id"]},
           "already picked up")
     fails(ep, "cancel_store_pickup", {"reservation_id": _reservation(ep, "expired")["reservation_id"]},
@@ -306,7 +294,7 @@ def test_cancel_store_pickup_failures_leave_the_world_unchanged():
 
 
 def test_transfer_store_inventory_ships_units_to_another_store():
-    ep = _episode()
+    ep = open_server(SERVER)
     source = _store_by(ep, name="Brightway Cherry Creek")["store_id"]
     target = _store_by(ep, name="Brightway Highlands")["store_id"]
     line = _shared_sku(ep, source, target, min_available=4)
@@ -314,7 +302,7 @@ def test_transfer_store_inventory_ships_units_to_another_store():
                                                     "sku": line["sku"], "quantity": 3})
     transfer = shipment["transfer"]
     assert transfer["status"] == "in_transit" and transfer["quantity"] == 3
-    assert datetime.fromisoformat(transfer["expected_arrival"]) == _now(ep) + timedelta(hours=6)
+    assert datetime.fromisoformat(transfer["expected_arrival"]) == clock_of(ep) + timedelta(hours=6)
     assert shipment["source_on_hand_after"] == _line(ep, source, line["sku"])["on_hand"] == line["on_hand"] - 3
     inbound = _line(ep, target, line["sku"])
     assert inbound["incoming"] >= 3
@@ -323,8 +311,8 @@ def test_transfer_store_inventory_ships_units_to_another_store():
 
 
 def test_transfer_store_inventory_failures_leave_the_world_unchanged():
-    ep = _episode()
-    world = _world(ep)
+    ep = open_server(SERVER)
+    world = world_of(ep)
     stores = {s["store_id"]: s for s in _stores(ep)}
     held = next(r for r in ok(ep, "list_store_pickups", {"limit": 1000})["reservations"]
                 if stores[r["store_id"]]["status"] == "open")
@@ -349,7 +337,7 @@ def test_transfer_store_inventory_failures_leave_the_world_unchanged():
 
 
 def test_receive_store_transfer_adds_the_units_at_the_destination():
-    ep = _episode()
+    ep = open_server(SERVER)
     transfer = ok(ep, "list_store_shipments", {"kind": "transfers"})["transfers"][0]
     before = _line(ep, transfer["to_store_id"], transfer["sku"])
     receipt = ok(ep, "receive_store_transfer", {"transfer_id": transfer["transfer_id"]})
@@ -362,15 +350,15 @@ def test_receive_store_transfer_adds_the_units_at_the_destination():
 
 
 def test_receive_store_transfer_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     done = ok(ep, "list_store_shipments", {"kind": "transfers", "status": "completed"})["transfers"][0]
     fails(ep, "receive_store_transfer", {"transfer_id": done["transfer_id"]}, "already received")
     fails(ep, "receive_store_transfer", {"transfer_id": "XFR-9999"}, "Unknown transfer", "list_store_shipments")
 
 
 def test_create_store_restock_order_places_an_order_due_after_the_lead_time():
-    ep = _episode()
-    world = _world(ep)
+    ep = open_server(SERVER)
+    world = world_of(ep)
     open_orders = ok(ep, "list_store_shipments", {"kind": "restock_orders", "limit": 100})["restock_orders"]
     busy = {(o["store_id"], o["sku"]) for o in open_orders}
     store_id = _store_by(ep, name="Brightway Back Bay")["store_id"]
@@ -381,7 +369,7 @@ def test_create_store_restock_order_places_an_order_due_after_the_lead_time():
     order = ok(ep, "create_store_restock_order", {"store_id": store_id, "sku": sku["sku"],
                                                    "quantity": sku["min_order_qty"]})
     assert order["status"] == "placed" and order["quantity"] == sku["min_order_qty"]
-    assert order["expected_on"] == (_now(ep).date() + timedelta(days=sku["lead_time_days"])).isoformat()
+    assert order["expected_on"] == (clock_of(ep).date() + timedelta(days=sku["lead_time_days"])).isoformat()
     assert _line(ep, store_id, sku["sku"])["incoming"] == line["incoming"] + sku["min_order_qty"]
     listed = ok(ep, "list_store_shipments", {"store_id": store_id, "kind": "restock_orders"})["restock_orders"]
     assert listed[0]["restock_order_id"] == order["restock_order_id"]
@@ -390,8 +378,8 @@ def test_create_store_restock_order_places_an_order_due_after_the_lead_time():
 
 
 def test_create_store_restock_order_failures_leave_the_world_unchanged():
-    ep = _episode()
-    world = _world(ep)
+    ep = open_server(SERVER)
+    world = world_of(ep)
     pending = ok(ep, "list_store_shipments", {"kind": "restock_orders"})["restock_orders"][0]
     sku = world["skus"][pending["sku"]]
     base = {"store_id": pending["store_id"], "sku": sku["sku"], "quantity": sku["min_order_qty"]}
@@ -415,7 +403,7 @@ def test_create_store_restock_order_failures_leave_the_world_unchanged():
 
 
 def test_hostile_arguments_are_rejected_or_harmless():
-    ep = _episode()
+    ep = open_server(SERVER)
     before = ep.state_hash()
     assert ep.call("find_retail_stores", {"query": "x" * 10_000}).status == "invalid_arguments"
     assert ep.call("find_retail_stores", {"query": "Zoë ../../etc .*( 🙂"}).content["stores"] == []
@@ -458,7 +446,7 @@ def _scenario(ep: Episode) -> dict[str, Any]:
 
 
 def test_multi_step_scenario_is_reproducible_and_visible():
-    first, replay = _episode(), _episode()
+    first, replay = open_server(SERVER), open_server(SERVER)
     untouched = first.state_hash()
     ids = _scenario(first)
     assert first.state_hash() != untouched
@@ -483,7 +471,7 @@ def test_new_world_is_deterministic_per_seed():
 
 
 def test_default_world_is_large_and_varied():
-    world = _world(_episode())
+    world = world_of(open_server(SERVER))
     assert len(world["stores"]) == 25 and len(world["skus"]) == 150
     carried = [units for stock in world["stock"].values() for units in stock.values()]
     assert len(carried) > 2500 and carried.count(0) > 100

@@ -8,25 +8,17 @@ from typing import Any
 
 from mcp_servers import Episode
 from mcp_servers.social_media.world import MAX_POST_LENGTH, POSTS_PER_HOUR, SocialMediaWorld
-from tests.helpers import fails, ok
+from tests.helpers import fails, ok, open_server, world_of
 
 SERVER = "social_media"
 
 
-def _episode() -> Episode:
-    return Episode.open([SERVER], seed=0)
-
-
-def _world(ep: Episode) -> dict[str, Any]:
-    return ep.snapshot()[SERVER]
-
-
 def _me(ep: Episode) -> str:
-    return _world(ep)["viewer"]
+    return world_of(ep)["viewer"]
 
 
 def _profiles(ep: Episode) -> list[dict[str, Any]]:
-    return [ok(ep, "get_social_profile", {"handle": handle}) for handle in _world(ep)["users"]]
+    return [ok(ep, "get_social_profile", {"handle": handle}) for handle in world_of(ep)["users"]]
 
 
 def _profile(ep: Episode, handle: str) -> dict[str, Any]:
@@ -55,7 +47,7 @@ def _others_post(ep: Episode) -> dict[str, Any]:
 
 def _deleted_post_id(ep: Episode) -> str:
     """A deleted post the viewer discovers as an ancestor in a thread it can see."""
-    world = _world(ep)
+    world = world_of(ep)
     for post in world["posts"].values():
         parent = world["posts"].get(post["reply_to"] or "")
         if parent and parent["deleted"] and ep.call("get_social_post_thread", {"post_id": post["post_id"]}).ok:
@@ -69,8 +61,8 @@ def _deleted_post_id(ep: Episode) -> str:
 
 
 def test_search_social_users_matches_handle_name_and_bio_case_insensitively():
-    ep = _episode()
-    user = next(u for u in _world(ep)["users"].values() if u["handle"] != _me(ep))
+    ep = open_server(SERVER)
+    user = next(u for u in world_of(ep)["users"].values() if u["handle"] != _me(ep))
     by_handle = ok(ep, "search_social_users", {"query": "@" + user["handle"].upper()})
     assert user["handle"] in [u["handle"] for u in by_handle["users"]]
     by_name = ok(ep, "search_social_users", {"query": user["display_name"].lower()})
@@ -83,7 +75,7 @@ def test_search_social_users_matches_handle_name_and_bio_case_insensitively():
 
 
 def test_get_social_profile_shows_counts_and_how_the_account_relates_to_you():
-    ep = _episode()
+    ep = open_server(SERVER)
     mine = _profile(ep, "@" + _me(ep))
     assert mine["is_you"] and mine["post_count"] > 0 and mine["following_count"] > 0
     followed = _find(ep, you_follow="yes", private=True)
@@ -96,7 +88,7 @@ def test_get_social_profile_shows_counts_and_how_the_account_relates_to_you():
 
 
 def test_list_social_followers_lists_followers_and_following():
-    ep = _episode()
+    ep = open_server(SERVER)
     me = _profile(ep, _me(ep))
     followers = ok(ep, "list_social_followers", {"handle": _me(ep), "limit": 100})
     assert followers["total"] == me["follower_count"] == len(followers["users"])
@@ -108,7 +100,7 @@ def test_list_social_followers_lists_followers_and_following():
 
 
 def test_private_accounts_hide_posts_and_connections_until_followed():
-    ep = _episode()
+    ep = open_server(SERVER)
     stranger = _find(ep, private=True, you_follow="no", blocked_you=False, you_blocked=False)["handle"]
     for tool in ("list_social_user_posts", "list_social_followers"):
         fails(ep, tool, {"handle": stranger}, "private account", "follow_social_user")
@@ -121,7 +113,7 @@ def test_private_accounts_hide_posts_and_connections_until_followed():
 
 
 def test_blocks_hide_posts_in_both_directions():
-    ep = _episode()
+    ep = open_server(SERVER)
     blocker = _find(ep, blocked_you=True)["handle"]
     fails(ep, "list_social_user_posts", {"handle": blocker}, f"@{blocker} has blocked you")
     blocked = _find(ep, you_blocked=True)["handle"]
@@ -134,7 +126,7 @@ def test_blocks_hide_posts_in_both_directions():
 
 
 def test_get_social_feed_shows_your_posts_and_followed_accounts_newest_first_with_paging():
-    ep = _episode()
+    ep = open_server(SERVER)
     following = {u["handle"] for u in
                  ok(ep, "list_social_followers", {"handle": _me(ep), "relation": "following", "limit": 100})["users"]}
     posts = _feed(ep)
@@ -153,8 +145,8 @@ def test_get_social_feed_shows_your_posts_and_followed_accounts_newest_first_wit
 
 
 def test_get_social_feed_lists_bookmarks_and_likes_in_saved_order():
-    ep = _episode()
-    world = _world(ep)
+    ep = open_server(SERVER)
+    world = world_of(ep)
     bookmarks = _feed(ep, "bookmarks")
     assert [p["post_id"] for p in bookmarks] == world["bookmarked_post_ids"]
     assert all(p["bookmarked_by_you"] for p in bookmarks)
@@ -163,8 +155,8 @@ def test_get_social_feed_lists_bookmarks_and_likes_in_saved_order():
 
 
 def test_get_social_post_thread_shows_ancestors_replies_and_deleted_posts():
-    ep = _episode()
-    world = _world(ep)
+    ep = open_server(SERVER)
+    world = world_of(ep)
     nested = next(
         p for p in world["posts"].values()
         if p["reply_to"] and world["posts"][p["reply_to"]]["reply_to"] and not p["deleted"]
@@ -184,7 +176,7 @@ def test_get_social_post_thread_shows_ancestors_replies_and_deleted_posts():
 
 
 def test_search_hashtag_posts_finds_visible_posts_with_the_tag():
-    ep = _episode()
+    ep = open_server(SERVER)
     result = ok(ep, "search_hashtag_posts", {"hashtag": "#Running", "limit": 100})
     assert result["hashtag"] == "running" and result["total_matched"] == len(result["posts"]) > 0
     assert all("running" in p["hashtags"] and not p["deleted"] for p in result["posts"])
@@ -197,7 +189,7 @@ def test_search_hashtag_posts_finds_visible_posts_with_the_tag():
 
 
 def test_list_social_notifications_filters_unread_and_kind():
-    ep = _episode()
+    ep = open_server(SERVER)
     everything = ok(ep, "list_social_notifications", {"limit": 100})
     notes = everything["notifications"]
     assert len(notes) >= 15 and {"follow", "like", "follow_request_accepted"} <= {n["kind"] for n in notes}
@@ -214,20 +206,20 @@ def test_list_social_notifications_filters_unread_and_kind():
 
 
 def test_create_social_post_publishes_to_your_profile_and_feed():
-    ep = _episode()
+    ep = open_server(SERVER)
     friend = _find(ep, you_follow="yes")["handle"]
     text = f"  Trying the new ramen place with @{friend.upper()} tonight #Foodie #ramen  "
     post = ok(ep, "create_social_post", {"text": text, "visibility": "followers"})
     assert post["text"] == text.strip() and post["author"] == _me(ep) and post["visibility"] == "followers"
     assert post["hashtags"] == ["foodie", "ramen"] and post["mentions"] == [friend]
-    assert post["created_at"] == _world(ep)["now"] and post["like_count"] == 0
+    assert post["created_at"] == world_of(ep)["now"] and post["like_count"] == 0
     assert _feed(ep)[0]["post_id"] == post["post_id"]
     assert ok(ep, "list_social_user_posts", {"handle": _me(ep)})["posts"][0]["post_id"] == post["post_id"]
     assert post["post_id"] in [p["post_id"] for p in ok(ep, "search_hashtag_posts", {"hashtag": "ramen"})["posts"]]
 
 
 def test_create_social_post_refuses_long_text_unknown_mentions_and_too_many_posts_per_hour():
-    ep = _episode()
+    ep = open_server(SERVER)
     too_long = "x" * (MAX_POST_LENGTH + 12)
     fails(ep, "create_social_post", {"text": too_long}, f"limit is {MAX_POST_LENGTH}", "Shorten it by 12")
     fails(ep, "create_social_post", {"text": "hi @ghost_account_zz and @another_ghost"}, "@ghost_account_zz",
@@ -243,7 +235,7 @@ def test_create_social_post_refuses_long_text_unknown_mentions_and_too_many_post
 
 
 def test_reply_to_social_post_adds_the_reply_to_the_thread():
-    ep = _episode()
+    ep = open_server(SERVER)
     parent = _others_post(ep)
     reply = ok(ep, "reply_to_social_post", {"post_id": parent["post_id"], "text": f"@{parent['author']} love it!"})
     assert reply["reply_to_post_id"] == parent["post_id"] and reply["mentions"] == [parent["author"]]
@@ -259,9 +251,9 @@ def test_reply_to_social_post_adds_the_reply_to_the_thread():
 
 
 def test_reply_to_social_post_refuses_deleted_hidden_blocked_and_unknown_posts():
-    ep = _episode()
+    ep = open_server(SERVER)
     fails(ep, "reply_to_social_post", {"post_id": _deleted_post_id(ep), "text": "hello?"}, "was deleted")
-    world = _world(ep)
+    world = world_of(ep)
     stranger = _find(ep, private=True, you_follow="no", blocked_you=False, you_blocked=False)["handle"]
     hidden = next(p["post_id"] for p in world["posts"].values() if p["author"] == stranger and not p["deleted"])
     fails(ep, "reply_to_social_post", {"post_id": hidden, "text": "hi"}, "private account")
@@ -275,7 +267,7 @@ def test_reply_to_social_post_refuses_deleted_hidden_blocked_and_unknown_posts()
 
 
 def test_repost_social_post_shares_it_and_deleting_the_repost_undoes_it():
-    ep = _episode()
+    ep = open_server(SERVER)
     original = _others_post(ep)
     entry = ok(ep, "repost_social_post", {"post_id": original["post_id"]})
     assert entry["post_id"] == original["post_id"] and entry["reposted_by"] == _me(ep)
@@ -290,7 +282,7 @@ def test_repost_social_post_shares_it_and_deleting_the_repost_undoes_it():
 
 
 def test_repost_social_post_refuses_followers_only_and_deleted_posts():
-    ep = _episode()
+    ep = open_server(SERVER)
     followers_only = next(p for p in _feed(ep) if p["visibility"] == "followers" and p["author"] != _me(ep))
     fails(ep, "repost_social_post", {"post_id": followers_only["post_id"]}, "followers only", "cannot be reposted")
     fails(ep, "repost_social_post", {"post_id": _deleted_post_id(ep)}, "was deleted")
@@ -298,7 +290,7 @@ def test_repost_social_post_refuses_followers_only_and_deleted_posts():
 
 
 def test_delete_social_post_removes_your_post_and_keeps_its_replies_in_the_thread():
-    ep = _episode()
+    ep = open_server(SERVER)
     post = ok(ep, "create_social_post", {"text": "Typo-filled post, deleting soon"})
     ok(ep, "reply_to_social_post", {"post_id": post["post_id"], "text": "Self-reply that stays"})
     assert ok(ep, "delete_social_post", {"post_id": post["post_id"]})["kind"] == "post"
@@ -308,7 +300,7 @@ def test_delete_social_post_removes_your_post_and_keeps_its_replies_in_the_threa
 
 
 def test_delete_social_post_refuses_other_peoples_and_deleted_posts():
-    ep = _episode()
+    ep = open_server(SERVER)
     other = _others_post(ep)
     fails(ep, "delete_social_post", {"post_id": other["post_id"]}, f"by @{other['author']}", "only delete your own")
     mine = ok(ep, "create_social_post", {"text": "short-lived"})["post_id"]
@@ -321,7 +313,7 @@ def test_delete_social_post_refuses_other_peoples_and_deleted_posts():
 
 
 def test_like_social_post_counts_the_like_and_lists_it_first_in_likes():
-    ep = _episode()
+    ep = open_server(SERVER)
     post = _others_post(ep)
     liked = ok(ep, "like_social_post", {"post_id": post["post_id"]})
     assert liked["liked_by_you"] and liked["like_count"] == post["like_count"] + 1
@@ -329,18 +321,18 @@ def test_like_social_post_counts_the_like_and_lists_it_first_in_likes():
 
 
 def test_like_social_post_refuses_liking_twice_deleted_and_hidden_posts():
-    ep = _episode()
+    ep = open_server(SERVER)
     already = _feed(ep, "likes")[0]["post_id"]
     fails(ep, "like_social_post", {"post_id": already}, "already liked", already)
     fails(ep, "like_social_post", {"post_id": _deleted_post_id(ep)}, "was deleted")
-    world = _world(ep)
+    world = world_of(ep)
     blocked = _find(ep, you_blocked=True)["handle"]
     theirs = next(p["post_id"] for p in world["posts"].values() if p["author"] == blocked and not p["deleted"])
     fails(ep, "like_social_post", {"post_id": theirs}, "You have blocked")
 
 
 def test_bookmark_social_post_saves_and_removes_bookmarks():
-    ep = _episode()
+    ep = open_server(SERVER)
     post = _others_post(ep)
     saved = ok(ep, "bookmark_social_post", {"post_id": post["post_id"]})
     assert saved["bookmarked_by_you"] and _feed(ep, "bookmarks")[0]["post_id"] == post["post_id"]
@@ -356,7 +348,7 @@ def test_bookmark_social_post_saves_and_removes_bookmarks():
 
 
 def test_follow_social_user_follows_public_accounts_and_requests_private_ones():
-    ep = _episode()
+    ep = open_server(SERVER)
     public = _find(ep, private=False, you_follow="no", blocked_you=False, you_blocked=False)
     change = ok(ep, "follow_social_user", {"handle": "@" + public["handle"]})
     assert change == {"handle": public["handle"], "status": "following",
@@ -371,7 +363,7 @@ def test_follow_social_user_follows_public_accounts_and_requests_private_ones():
 
 
 def test_follow_social_user_refuses_blockers_duplicates_and_yourself():
-    ep = _episode()
+    ep = open_server(SERVER)
     fails(ep, "follow_social_user", {"handle": _find(ep, blocked_you=True)["handle"]}, "has blocked you")
     fails(ep, "follow_social_user", {"handle": _find(ep, you_blocked=True)["handle"]}, "You have blocked")
     fails(ep, "follow_social_user", {"handle": _find(ep, you_follow="yes")["handle"]}, "already follow")
@@ -381,7 +373,7 @@ def test_follow_social_user_refuses_blockers_duplicates_and_yourself():
 
 
 def test_unfollow_social_user_unfollows_or_withdraws_a_request():
-    ep = _episode()
+    ep = open_server(SERVER)
     followed = _find(ep, you_follow="yes", private=False)
     change = ok(ep, "unfollow_social_user", {"handle": followed["handle"]})
     assert change["status"] == "not_following" and change["follower_count"] == followed["follower_count"] - 1
@@ -394,7 +386,7 @@ def test_unfollow_social_user_unfollows_or_withdraws_a_request():
 
 
 def test_block_social_user_ends_follows_both_ways_and_unblocking_restores_access():
-    ep = _episode()
+    ep = open_server(SERVER)
     mutual = next(
         u for u in ok(ep, "list_social_followers", {"handle": _me(ep), "limit": 100})["users"]
         if u["you_follow"] == "yes" and not u["private"]
@@ -416,7 +408,7 @@ def test_block_social_user_ends_follows_both_ways_and_unblocking_restores_access
 
 
 def test_malformed_arguments_are_rejected_before_the_tool_runs():
-    ep = _episode()
+    ep = open_server(SERVER)
     before = ep.state_hash()
     bad = [
         ("create_social_post", {"text": "x" * 5000}),
@@ -458,7 +450,7 @@ def _scenario(ep: Episode) -> dict[str, str]:
 
 
 def test_multi_step_scenario_is_reproducible_and_visible():
-    runs = [_episode() for _ in range(2)]
+    runs = [open_server(SERVER) for _ in range(2)]
     untouched = runs[0].state_hash()
     outcomes = [(_scenario(ep), ep.state_hash()) for ep in runs]
     assert outcomes[0] == outcomes[1] and outcomes[0][1] != untouched
@@ -482,7 +474,7 @@ def test_new_world_is_deterministic_per_seed():
 
 
 def test_default_world_is_large_varied_and_compact():
-    world = _world(_episode())
+    world = world_of(open_server(SERVER))
     users, posts = world["users"].values(), world["posts"].values()
     assert len(users) == 60 and 370 <= len(posts) <= 440
     assert sum(u["private"] for u in users) >= 8 and sum(u["verified"] for u in users) >= 10

@@ -11,18 +11,10 @@ import pytest
 
 from mcp_servers import Episode
 from mcp_servers.vehicle.world import VehicleWorld
-from tests.helpers import fails, ok
+from tests.helpers import fails, ok, open_server, world_of
 
 SERVER = "vehicle"
 Vehicle = dict[str, Any]
-
-
-def _episode() -> Episode:
-    return Episode.open([SERVER], seed=0)
-
-
-def _world(ep: Episode) -> dict[str, Any]:
-    return ep.snapshot()[SERVER]
 
 
 def _garage(ep: Episode) -> list[Vehicle]:
@@ -66,7 +58,7 @@ def _owned_idle(v: Vehicle) -> bool:
 
 
 def _foreign_vin(ep: Episode) -> str:
-    world = _world(ep)
+    world = world_of(ep)
     me = world["acting_driver_id"]
     return next(v["vin"] for v in world["vehicles"].values() if v["owner_id"] != me and me not in v["shared_with"])
 
@@ -75,8 +67,8 @@ def _foreign_vin(ep: Episode) -> str:
 
 
 def test_list_garage_vehicles_shows_owned_and_shared_vehicles_only():
-    ep = _episode()
-    world = _world(ep)
+    ep = open_server(SERVER)
+    world = world_of(ep)
     garage = ok(ep, "list_garage_vehicles")
     me = world["acting_driver_id"]
     assert garage["driver_id"] == me
@@ -91,7 +83,7 @@ def test_list_garage_vehicles_shows_owned_and_shared_vehicles_only():
 
 
 def test_get_vehicle_status_reports_state_range_and_open_alerts_without_the_valet_pin():
-    ep = _episode()
+    ep = open_server(SERVER)
     valet = _find(ep, lambda v: v["valet_mode"])
     assert "valet_pin" not in valet
     assert valet["role"] == "owner"
@@ -104,7 +96,7 @@ def test_get_vehicle_status_reports_state_range_and_open_alerts_without_the_vale
 
 
 def test_check_vehicle_tire_pressure_flags_a_soft_tire():
-    ep = _episode()
+    ep = open_server(SERVER)
     soft = next(a for a in ok(ep, "list_vehicle_service_alerts")["alerts"] if a["code"] == "TIRE_PRESSURE_LOW")
     report = ok(ep, "check_vehicle_tire_pressure", {"vin": soft["vin"]})
     assert not report["all_ok"]
@@ -116,7 +108,7 @@ def test_check_vehicle_tire_pressure_flags_a_soft_tire():
 
 
 def test_list_vehicle_trips_filters_by_vehicle_driver_place_and_days_newest_first():
-    ep = _episode()
+    ep = open_server(SERVER)
     everything = ok(ep, "list_vehicle_trips", {"days": 365, "limit": 100})
     trips = everything["trips"]
     assert 60 <= everything["total_matched"] and len(trips) == min(100, everything["total_matched"])
@@ -136,11 +128,11 @@ def test_list_vehicle_trips_filters_by_vehicle_driver_place_and_days_newest_firs
 
 
 def test_get_vehicle_trip_adds_addresses_vehicle_and_driver():
-    ep = _episode()
+    ep = open_server(SERVER)
     trip = ok(ep, "list_vehicle_trips", {"limit": 1})["trips"][0]
     details = ok(ep, "get_vehicle_trip", {"trip_id": trip["trip_id"]})
     assert details["trip_id"] == trip["trip_id"] and details["distance_km"] == trip["distance_km"]
-    world = _world(ep)
+    world = world_of(ep)
     assert details["destination_address"] == world["places"][trip["destination"]]["address"]
     assert details["driver_name"] == world["drivers"][trip["driver_id"]]["full_name"]
     assert details["vehicle_nickname"] == world["vehicles"][trip["vin"]]["nickname"]
@@ -148,7 +140,7 @@ def test_get_vehicle_trip_adds_addresses_vehicle_and_driver():
 
 
 def test_list_vehicle_service_alerts_hides_acknowledged_unless_asked():
-    ep = _episode()
+    ep = open_server(SERVER)
     open_alerts = ok(ep, "list_vehicle_service_alerts")["alerts"]
     assert open_alerts and not any(a["acknowledged"] for a in open_alerts)
     every = ok(ep, "list_vehicle_service_alerts", {"include_acknowledged": True})["alerts"]
@@ -160,7 +152,7 @@ def test_list_vehicle_service_alerts_hides_acknowledged_unless_asked():
 
 
 def test_search_vehicle_destinations_matches_words_category_and_sorts_by_distance():
-    ep = _episode()
+    ep = open_server(SERVER)
     by_words = ok(ep, "search_vehicle_destinations", {"query": "fast CHARGE"})["places"]
     assert by_words and all("fast charge" in p["name"].lower() for p in by_words)
     vin = _garage(ep)[0]["vin"]
@@ -169,7 +161,7 @@ def test_search_vehicle_destinations_matches_words_category_and_sorts_by_distanc
     assert distances == sorted(distances) and all(p["category"] == "charging_station" for p in near["places"])
     assert all(p["drive_minutes"] >= 1 for p in near["places"])
     everything = ok(ep, "search_vehicle_destinations", {"limit": 50})
-    assert everything["total_matched"] == len(_world(ep)["places"])
+    assert everything["total_matched"] == len(world_of(ep)["places"])
     assert ok(ep, "search_vehicle_destinations", {"query": "zzqx nowhere"}) == {"places": [], "total_matched": 0}
 
 
@@ -200,14 +192,14 @@ VIN_TOOLS: list[tuple[str, dict[str, Any], str]] = [
 
 @pytest.mark.parametrize(("tool", "arguments", "vin_arg"), VIN_TOOLS, ids=[t[0] for t in VIN_TOOLS])
 def test_vehicle_tools_refuse_unknown_vehicles_and_vehicles_not_shared_with_the_driver(tool, arguments, vin_arg):
-    ep = _episode()
+    ep = open_server(SERVER)
     foreign = _foreign_vin(ep)
     fails(ep, tool, {**arguments, vin_arg: foreign}, foreign, "not shared with you", "list_garage_vehicles")
     fails(ep, tool, {**arguments, vin_arg: "1HGZZZ00000000000"}, "Unknown vehicle", "list_garage_vehicles")
 
 
 def test_vins_are_matched_regardless_of_case_and_spacing():
-    ep = _episode()
+    ep = open_server(SERVER)
     vin = _garage(ep)[0]["vin"]
     assert _status(ep, f"  {vin.lower()} ")["vin"] == vin
 
@@ -216,7 +208,7 @@ def test_vins_are_matched_regardless_of_case_and_spacing():
 
 
 def test_unlock_then_lock_vehicle_doors():
-    ep = _episode()
+    ep = open_server(SERVER)
     vin = _find(ep, _idle)["vin"]
     unlocked = ok(ep, "unlock_vehicle_doors", {"vin": vin})
     assert not any(d["locked"] for d in unlocked["doors"])
@@ -227,7 +219,7 @@ def test_unlock_then_lock_vehicle_doors():
 
 
 def test_lock_vehicle_doors_fails_while_a_door_or_the_trunk_is_open():
-    ep = _episode()
+    ep = open_server(SERVER)
     ajar = _find(ep, lambda v: any(d["open"] for d in v["doors"]))
     position = next(d["position"] for d in ajar["doors"] if d["open"]).replace("_", " ")
     fails(ep, "lock_vehicle_doors", {"vin": ajar["vin"]}, "cannot lock", position, "door is open")
@@ -236,13 +228,13 @@ def test_lock_vehicle_doors_fails_while_a_door_or_the_trunk_is_open():
 
 
 def test_unlock_vehicle_doors_fails_while_moving():
-    ep = _episode()
+    ep = open_server(SERVER)
     moving = _find(ep, _driving)
     fails(ep, "unlock_vehicle_doors", {"vin": moving["vin"]}, "moving", "km/h")
 
 
 def test_set_vehicle_windows_opens_one_or_all_windows():
-    ep = _episode()
+    ep = open_server(SERVER)
     vin = _find(ep, _idle)["vin"]
     one = ok(ep, "set_vehicle_windows", {"vin": vin, "open_percent": 40, "window": "rear_left"})
     assert one["windows_open_pct"] == {"front_left": 0, "front_right": 0, "rear_left": 40, "rear_right": 0}
@@ -251,7 +243,7 @@ def test_set_vehicle_windows_opens_one_or_all_windows():
 
 
 def test_set_vehicle_windows_only_vents_above_highway_speed():
-    ep = _episode()
+    ep = open_server(SERVER)
     moving = _find(ep, lambda v: v["speed_kph"] > 90)
     fails(ep, "set_vehicle_windows", {"vin": moving["vin"], "open_percent": 50}, "at most 20%")
     vented = ok(ep, "set_vehicle_windows", {"vin": moving["vin"], "open_percent": 20, "window": "front_left"})
@@ -259,7 +251,7 @@ def test_set_vehicle_windows_only_vents_above_highway_speed():
 
 
 def test_set_vehicle_trunk_opens_and_closes_in_park():
-    ep = _episode()
+    ep = open_server(SERVER)
     vin = _find(ep, _idle)["vin"]
     assert ok(ep, "set_vehicle_trunk", {"vin": vin, "open": True})["trunk_open"]
     assert _status(ep, vin)["trunk_open"]
@@ -267,7 +259,7 @@ def test_set_vehicle_trunk_opens_and_closes_in_park():
 
 
 def test_set_vehicle_trunk_refuses_in_valet_mode_or_out_of_park():
-    ep = _episode()
+    ep = open_server(SERVER)
     valet = _find(ep, lambda v: v["valet_mode"])
     fails(ep, "set_vehicle_trunk", {"vin": valet["vin"], "open": True}, "valet mode")
     moving = _find(ep, _driving)
@@ -278,7 +270,7 @@ def test_set_vehicle_trunk_refuses_in_valet_mode_or_out_of_park():
 
 
 def test_start_car_engine_remotely_runs_for_fifteen_minutes_with_climate_then_stops():
-    ep = _episode()
+    ep = open_server(SERVER)
     vin = _find(ep, _idle)["vin"]
     started = ok(ep, "start_car_engine", {"vin": vin})
     assert started["engine_running"] and started["climate"]["on"]
@@ -289,7 +281,7 @@ def test_start_car_engine_remotely_runs_for_fifteen_minutes_with_climate_then_st
 
 
 def test_start_car_engine_refuses_open_or_unlocked_doors():
-    ep = _episode()
+    ep = open_server(SERVER)
     ajar = _find(ep, lambda v: any(d["open"] for d in v["doors"]))
     fails(ep, "start_car_engine", {"vin": ajar["vin"]}, "remote start refused", "open")
     unlocked = _find(ep, lambda v: not any(d["open"] for d in v["doors"]) and not v["doors"][0]["locked"])
@@ -297,7 +289,7 @@ def test_start_car_engine_refuses_open_or_unlocked_doors():
 
 
 def test_start_car_engine_refuses_a_flat_battery():
-    ep = _episode()
+    ep = open_server(SERVER)
     weak = _find(ep, lambda v: v["aux_battery_volts"] < 11.8)
     assert weak["powertrain"] == "petrol"
     fails(ep, "start_car_engine", {"vin": weak["vin"]}, "12 V battery", "too weak")
@@ -306,7 +298,7 @@ def test_start_car_engine_refuses_a_flat_battery():
 
 
 def test_start_and_stop_car_engine_refuse_the_wrong_state():
-    ep = _episode()
+    ep = open_server(SERVER)
     running = _find(ep, lambda v: v["remote_start_until"] is not None)
     fails(ep, "start_car_engine", {"vin": running["vin"]}, "already running")
     idle = _find(ep, _idle)
@@ -316,7 +308,7 @@ def test_start_and_stop_car_engine_refuse_the_wrong_state():
 
 
 def test_ignition_engine_and_gear_let_the_driver_pull_out_and_park_again():
-    ep = _episode()
+    ep = open_server(SERVER)
     vin = _find(ep, _idle)["vin"]
     assert ok(ep, "set_vehicle_ignition", {"vin": vin, "mode": "on"})["ignition"] == "on"
     started = ok(ep, "start_car_engine", {"vin": vin})
@@ -332,7 +324,7 @@ def test_ignition_engine_and_gear_let_the_driver_pull_out_and_park_again():
 
 
 def test_set_vehicle_ignition_on_takes_over_a_remote_start_and_accessory_needs_the_engine_off():
-    ep = _episode()
+    ep = open_server(SERVER)
     remote = _find(ep, lambda v: v["remote_start_until"] is not None)
     fails(ep, "set_vehicle_ignition", {"vin": remote["vin"], "mode": "accessory"}, "stop_car_engine")
     taken = ok(ep, "set_vehicle_ignition", {"vin": remote["vin"], "mode": "on"})
@@ -345,7 +337,7 @@ def test_set_vehicle_ignition_on_takes_over_a_remote_start_and_accessory_needs_t
 
 
 def test_shift_vehicle_gear_needs_ignition_engine_closed_doors_and_a_stationary_vehicle():
-    ep = _episode()
+    ep = open_server(SERVER)
     idle = _find(ep, _idle)
     fails(ep, "shift_vehicle_gear", {"vin": idle["vin"], "gear": "drive"}, "out of park", "ignition is off")
     remote = _find(ep, lambda v: v["remote_start_until"] is not None)
@@ -362,7 +354,7 @@ def test_shift_vehicle_gear_needs_ignition_engine_closed_doors_and_a_stationary_
 
 
 def test_set_vehicle_climate_sets_temperature_fan_and_seat_heating_when_powered():
-    ep = _episode()
+    ep = open_server(SERVER)
     remote = _find(ep, lambda v: v["remote_start_until"] is not None)
     vin = remote["vin"]
     result = ok(
@@ -377,7 +369,7 @@ def test_set_vehicle_climate_sets_temperature_fan_and_seat_heating_when_powered(
 
 
 def test_set_vehicle_climate_refuses_out_of_range_temperatures_and_an_unpowered_car():
-    ep = _episode()
+    ep = open_server(SERVER)
     remote = _find(ep, lambda v: v["remote_start_until"] is not None)
     fails(ep, "set_vehicle_climate", {"vin": remote["vin"], "on": True, "target_temp_c": 31}, "out of range", "16")
     fails(ep, "set_vehicle_climate", {"vin": remote["vin"], "on": True, "target_temp_c": 15.5}, "out of range")
@@ -391,7 +383,7 @@ def test_set_vehicle_climate_refuses_out_of_range_temperatures_and_an_unpowered_
 
 
 def test_set_car_navigation_destination_by_name_or_address_sets_route_and_eta():
-    ep = _episode()
+    ep = open_server(SERVER)
     vehicle = _find(ep, lambda v: _idle(v) and v["location"]["place"] != "Lumen Field")
     plan = ok(ep, "set_car_navigation_destination", {"vin": vehicle["vin"], "destination": "lumen field"})
     assert plan["navigation"]["destination"] == "Lumen Field"
@@ -403,7 +395,7 @@ def test_set_car_navigation_destination_by_name_or_address_sets_route_and_eta():
 
 
 def test_set_car_navigation_destination_works_while_driving_and_warns_when_out_of_range():
-    ep = _episode()
+    ep = open_server(SERVER)
     moving = _find(ep, _driving)
     assert ok(ep, "set_car_navigation_destination", {"vin": moving["vin"], "destination": "Home"})["navigation"]
     flat = _find(ep, lambda v: (v["battery_soc_pct"] or 100) < 5)
@@ -414,7 +406,7 @@ def test_set_car_navigation_destination_works_while_driving_and_warns_when_out_o
 
 
 def test_set_car_navigation_destination_refuses_unknown_places_and_the_current_spot():
-    ep = _episode()
+    ep = open_server(SERVER)
     vin = _find(ep, _idle)["vin"]
     error = fails(ep, "set_car_navigation_destination", {"vin": vin, "destination": "Ballard Pizza"}, "unknown")
     assert "Ballard Fast Charge Hub" in error and "search_vehicle_destinations" in error
@@ -433,7 +425,7 @@ def _plugged_ev(v: Vehicle) -> bool:
 
 
 def test_set_vehicle_charging_starts_and_stops_a_plugged_in_vehicle():
-    ep = _episode()
+    ep = open_server(SERVER)
     vin = _find(ep, _plugged_ev)["vin"]
     started = ok(ep, "set_vehicle_charging", {"vin": vin, "action": "start"})
     assert started["charging"]["state"] == "charging" and started["charging"]["power_kw"] > 0
@@ -446,7 +438,7 @@ def test_set_vehicle_charging_starts_and_stops_a_plugged_in_vehicle():
 
 
 def test_set_vehicle_charging_refuses_petrol_cars_unplugged_cars_and_a_full_battery():
-    ep = _episode()
+    ep = open_server(SERVER)
     petrol = _find(ep, lambda v: v["powertrain"] == "petrol")
     fails(ep, "set_vehicle_charging", {"vin": petrol["vin"], "action": "start"}, "petrol", "no charging port")
     flat = _find(ep, lambda v: (v["battery_soc_pct"] or 100) < 5)
@@ -457,7 +449,7 @@ def test_set_vehicle_charging_refuses_petrol_cars_unplugged_cars_and_a_full_batt
 
 
 def test_schedule_vehicle_charging_sets_time_and_limit_and_can_be_cancelled():
-    ep = _episode()
+    ep = open_server(SERVER)
     vin = _find(ep, lambda v: _plugged_ev(v) and v["battery_soc_pct"] < 90)["vin"]
     scheduled = ok(
         ep, "schedule_vehicle_charging", {"vin": vin, "start_hour": 2, "start_minute": 5, "charge_limit_pct": 90}
@@ -475,7 +467,7 @@ def test_schedule_vehicle_charging_sets_time_and_limit_and_can_be_cancelled():
 
 
 def test_set_vehicle_valet_mode_on_and_off_with_the_owners_pin():
-    ep = _episode()
+    ep = open_server(SERVER)
     vin = _find(ep, _owned_idle)["vin"]
     assert ok(ep, "set_vehicle_valet_mode", {"vin": vin, "enabled": True, "valet_pin": "4821"})["valet_mode"]
     fails(ep, "set_vehicle_trunk", {"vin": vin, "open": True}, "valet mode")
@@ -483,19 +475,19 @@ def test_set_vehicle_valet_mode_on_and_off_with_the_owners_pin():
     fails(ep, "set_vehicle_valet_mode", {"vin": vin, "enabled": False, "valet_pin": "1111"}, "incorrect valet pin")
     assert not ok(ep, "set_vehicle_valet_mode", {"vin": vin, "enabled": False, "valet_pin": "4821"})["valet_mode"]
     fails(ep, "set_vehicle_valet_mode", {"vin": vin, "enabled": False, "valet_pin": "4821"}, "already off")
-    assert _world(ep)["vehicles"][vin]["valet_pin"] is None
+    assert world_of(ep)["vehicles"][vin]["valet_pin"] is None
 
 
 def test_set_vehicle_valet_mode_turns_off_a_preset_valet_mode_with_its_pin():
-    ep = _episode()
+    ep = open_server(SERVER)
     valet = _find(ep, lambda v: v["valet_mode"])
-    pin = _world(ep)["vehicles"][valet["vin"]]["valet_pin"]
+    pin = world_of(ep)["vehicles"][valet["vin"]]["valet_pin"]
     ok(ep, "set_vehicle_valet_mode", {"vin": valet["vin"], "enabled": False, "valet_pin": pin})
     assert ok(ep, "set_vehicle_trunk", {"vin": valet["vin"], "open": True})["trunk_open"]
 
 
 def test_owner_modes_refuse_shared_vehicles_and_moving_vehicles():
-    ep = _episode()
+    ep = open_server(SERVER)
     shared = _find(ep, lambda v: v["role"] == "shared" and not _driving(v))
     fails(ep, "set_vehicle_valet_mode", {"vin": shared["vin"], "enabled": True, "valet_pin": "4821"}, "only the owner")
     fails(ep, "set_vehicle_speed_limit", {"vin": shared["vin"], "enabled": True}, "only the owner")
@@ -505,7 +497,7 @@ def test_owner_modes_refuse_shared_vehicles_and_moving_vehicles():
 
 
 def test_set_vehicle_speed_limit_caps_and_uncaps_top_speed_but_not_in_valet_mode():
-    ep = _episode()
+    ep = open_server(SERVER)
     vin = _find(ep, _owned_idle)["vin"]
     capped = ok(ep, "set_vehicle_speed_limit", {"vin": vin, "enabled": True, "max_kph": 90})
     assert capped["speed_limit_enabled"] and capped["speed_limit_kph"] == 90
@@ -516,11 +508,11 @@ def test_set_vehicle_speed_limit_caps_and_uncaps_top_speed_but_not_in_valet_mode
 
 
 def test_acknowledge_vehicle_service_alert_closes_it_once():
-    ep = _episode()
+    ep = open_server(SERVER)
     alert = ok(ep, "list_vehicle_service_alerts")["alerts"][0]
     before = _status(ep, alert["vin"])["open_alert_ids"]
     done = ok(ep, "acknowledge_vehicle_service_alert", {"alert_id": alert["alert_id"]})
-    assert done["acknowledged"] and done["acknowledged_at"] == _world(ep)["now"].replace("+00:00", "Z")
+    assert done["acknowledged"] and done["acknowledged_at"] == world_of(ep)["now"].replace("+00:00", "Z")
     assert alert["alert_id"] in before and alert["alert_id"] not in _status(ep, alert["vin"])["open_alert_ids"]
     assert alert["alert_id"] not in [a["alert_id"] for a in ok(ep, "list_vehicle_service_alerts")["alerts"]]
     fails(ep, "acknowledge_vehicle_service_alert", {"alert_id": alert["alert_id"]}, "already acknowledged")
@@ -546,7 +538,7 @@ def _morning_routine(ep: Episode) -> tuple[str, str]:
 
 
 def test_a_chained_scenario_replays_to_the_same_state_and_reads_back():
-    first, second = _episode(), _episode()
+    first, second = open_server(SERVER), open_server(SERVER)
     initial = first.state_hash()
     vin, station = _morning_routine(first)
     assert _morning_routine(second) == (vin, station)

@@ -10,21 +10,9 @@ from typing import Any
 
 from mcp_servers import Episode
 from mcp_servers.video_meeting.world import VideoMeetingWorld
-from tests.helpers import fails, ok
+from tests.helpers import assert_replays, clock_of, fails, ok, open_server, world_of
 
 SERVER = "video_meeting"
-
-
-def _episode() -> Episode:
-    return Episode.open([SERVER], seed=0)
-
-
-def _world(ep: Episode) -> dict[str, Any]:
-    return ep.snapshot()[SERVER]
-
-
-def _now(ep: Episode) -> datetime:
-    return datetime.fromisoformat(_world(ep)["now"])
 
 
 def _iso(moment: datetime) -> str:
@@ -61,7 +49,7 @@ def _others(ep: Episode, status: str) -> list[dict[str, Any]]:
 
 
 def _passcode(ep: Episode, meeting_id: str) -> str:
-    return _world(ep)["meetings"][meeting_id]["passcode"]
+    return world_of(ep)["meetings"][meeting_id]["passcode"]
 
 
 def _fresh_emails(count: int) -> list[str]:
@@ -72,9 +60,9 @@ def _fresh_emails(count: int) -> list[str]:
 
 
 def test_get_video_meeting_account_reports_plan_limits_and_storage():
-    ep = _episode()
+    ep = open_server(SERVER)
     account = _account(ep)
-    world = _world(ep)
+    world = world_of(ep)
     assert account["email"] == world["account"]["email"]
     assert account["plan"] in ("basic", "pro", "business")
     assert account["storage_used_mb"] == round(sum(r["size_mb"] for r in world["recordings"].values()), 1)
@@ -85,9 +73,9 @@ def test_get_video_meeting_account_reports_plan_limits_and_storage():
 
 
 def test_list_video_meetings_filters_by_status_role_query_and_day():
-    ep = _episode()
+    ep = open_server(SERVER)
     everything = ok(ep, "list_video_meetings", {"limit": 1000})
-    assert everything["total_matched"] == len(everything["meetings"]) == len(_world(ep)["meetings"])
+    assert everything["total_matched"] == len(everything["meetings"]) == len(world_of(ep)["meetings"])
     starts = [m["start_time"] for m in everything["meetings"]]
     assert starts == sorted(starts)
     assert {m["status"] for m in everything["meetings"]} == {"scheduled", "live", "ended", "cancelled"}
@@ -112,7 +100,7 @@ def test_list_video_meetings_filters_by_status_role_query_and_day():
 
 
 def test_get_video_meeting_shows_passcode_only_for_meetings_you_host():
-    ep = _episode()
+    ep = open_server(SERVER)
     mine = _meeting(ep, _own(ep, "scheduled")["meeting_id"])
     assert mine["passcode"] == _passcode(ep, mine["meeting_id"])
     assert mine["participants"][0]["role"] == "host" and mine["my_role"] == "host"
@@ -126,7 +114,7 @@ def test_get_video_meeting_shows_passcode_only_for_meetings_you_host():
 
 
 def test_list_meeting_recordings_filters_and_reports_storage():
-    ep = _episode()
+    ep = open_server(SERVER)
     listing = ok(ep, "list_meeting_recordings", {"limit": 1000})
     recordings = listing["recordings"]
     assert listing["total_matched"] == len(recordings) >= 20
@@ -142,7 +130,7 @@ def test_list_meeting_recordings_filters_and_reports_storage():
 
 
 def test_lookups_of_unknown_ids_are_tool_errors():
-    ep = _episode()
+    ep = open_server(SERVER)
     fails(ep, "get_video_meeting", {"meeting_id": "MTG-9999"}, "Unknown meeting", "list_video_meetings")
     fails(ep, "list_meeting_recordings", {"meeting_id": "MTG-9999"}, "Unknown meeting")
     for tool in ("start_video_meeting", "end_video_meeting", "cancel_video_meeting"):
@@ -158,8 +146,8 @@ def test_lookups_of_unknown_ids_are_tool_errors():
 
 
 def test_schedule_video_meeting_creates_a_meeting_with_invitees():
-    ep = _episode()
-    start = _now(ep) + timedelta(days=2)
+    ep = open_server(SERVER)
+    start = clock_of(ep) + timedelta(days=2)
     colleague = _meeting(ep, _own(ep, "ended")["meeting_id"])["participants"][1]
     meeting = ok(ep, "schedule_video_meeting", {
         "topic": "Hiring plan", "start_time": _iso(start), "duration_minutes": 30,
@@ -181,12 +169,12 @@ def test_schedule_video_meeting_creates_a_meeting_with_invitees():
 
 
 def test_schedule_video_meeting_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     account = _account(ep)
-    tomorrow = _iso(_now(ep) + timedelta(days=1))
+    tomorrow = _iso(clock_of(ep) + timedelta(days=1))
     base = {"topic": "Planning", "start_time": tomorrow, "duration_minutes": 30}
-    fails(ep, "schedule_video_meeting", {**base, "start_time": _iso(_now(ep) - timedelta(hours=1))}, "in the past")
-    fails(ep, "schedule_video_meeting", {**base, "start_time": _iso(_now(ep) + timedelta(days=400))}, "365 days")
+    fails(ep, "schedule_video_meeting", {**base, "start_time": _iso(clock_of(ep) - timedelta(hours=1))}, "in the past")
+    fails(ep, "schedule_video_meeting", {**base, "start_time": _iso(clock_of(ep) + timedelta(days=400))}, "365 days")
     fails(ep, "schedule_video_meeting", {**base, "start_time": "next tuesday"}, "not an ISO 8601")
     fails(ep, "schedule_video_meeting", {**base, "start_time": "0001-01-01T00:00+05:00"}, "not an ISO 8601")
     too_long = account["max_duration_minutes"] + 1
@@ -201,10 +189,10 @@ def test_schedule_video_meeting_failures_leave_the_world_unchanged():
 
 
 def test_update_video_meeting_settings_changes_only_the_given_settings():
-    ep = _episode()
+    ep = open_server(SERVER)
     target = _own(ep, "scheduled")
     before = _meeting(ep, target["meeting_id"])
-    new_start = _now(ep) + timedelta(days=3, hours=1)
+    new_start = clock_of(ep) + timedelta(days=3, hours=1)
     updated = ok(ep, "update_video_meeting_settings", {
         "meeting_id": target["meeting_id"], "start_time": _iso(new_start), "duration_minutes": 20,
         "passcode": "Zebra42", "waiting_room": not before["waiting_room"],
@@ -219,23 +207,23 @@ def test_update_video_meeting_settings_changes_only_the_given_settings():
 
 
 def test_update_video_meeting_settings_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     tool = "update_video_meeting_settings"
     scheduled = _own(ep, "scheduled")["meeting_id"]
     fails(ep, tool, {"meeting_id": _others(ep, "scheduled")[0]["meeting_id"], "topic": "Mine"}, "not yours",
           "only its host")
     fails(ep, tool, {"meeting_id": _own(ep, "ended")["meeting_id"], "topic": "Again"}, "already ended")
     fails(ep, tool, {"meeting_id": _own(ep, "cancelled")["meeting_id"], "topic": "Again"}, "was cancelled")
-    fails(ep, tool, {"meeting_id": _own(ep, "live")["meeting_id"], "start_time": _iso(_now(ep) + timedelta(days=1))},
+    fails(ep, tool, {"meeting_id": _own(ep, "live")["meeting_id"], "start_time": _iso(clock_of(ep) + timedelta(days=1))},
           "live", "cannot be rescheduled")
     fails(ep, tool, {"meeting_id": scheduled}, "Nothing to update")
-    fails(ep, tool, {"meeting_id": scheduled, "start_time": _iso(_now(ep) - timedelta(days=1))}, "in the past")
+    fails(ep, tool, {"meeting_id": scheduled, "start_time": _iso(clock_of(ep) - timedelta(days=1))}, "in the past")
     limit = _account(ep)["max_duration_minutes"]
     fails(ep, tool, {"meeting_id": scheduled, "duration_minutes": limit + 1}, "plan limit")
 
 
 def test_invite_meeting_participants_adds_people_and_promotes_co_hosts():
-    ep = _episode()
+    ep = open_server(SERVER)
     meeting = _meeting(ep, _own(ep, "scheduled")["meeting_id"])
     attendee = next(p for p in meeting["participants"] if p["role"] == "attendee")
     emails = ["Riley.Stone@Example.org", attendee["email"]]
@@ -253,7 +241,7 @@ def test_invite_meeting_participants_adds_people_and_promotes_co_hosts():
 
 
 def test_invite_meeting_participants_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     tool = "invite_meeting_participants"
     meeting = _meeting(ep, _own(ep, "scheduled")["meeting_id"])
     present = meeting["participants"][1]
@@ -273,7 +261,7 @@ def test_invite_meeting_participants_failures_leave_the_world_unchanged():
 
 
 def test_cancel_video_meeting_cancels_a_scheduled_meeting():
-    ep = _episode()
+    ep = open_server(SERVER)
     target = _own(ep, "scheduled")["meeting_id"]
     assert ok(ep, "cancel_video_meeting", {"meeting_id": target})["status"] == "cancelled"
     assert target in [m["meeting_id"] for m in _meetings(ep, status="cancelled")]
@@ -281,7 +269,7 @@ def test_cancel_video_meeting_cancels_a_scheduled_meeting():
 
 
 def test_cancel_video_meeting_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     fails(ep, "cancel_video_meeting", {"meeting_id": _own(ep, "live")["meeting_id"]}, "live", "end_video_meeting")
     fails(ep, "cancel_video_meeting", {"meeting_id": _own(ep, "ended")["meeting_id"]}, "already ended")
     fails(ep, "cancel_video_meeting", {"meeting_id": _others(ep, "scheduled")[0]["meeting_id"]}, "not yours")
@@ -291,12 +279,12 @@ def test_cancel_video_meeting_failures_leave_the_world_unchanged():
 
 
 def test_end_video_meeting_ends_the_live_session_and_saves_its_recording():
-    ep = _episode()
+    ep = open_server(SERVER)
     live = _meeting(ep, _own(ep, "live")["meeting_id"])
     was_recording = live["cloud_recording"]
     ended = ok(ep, "end_video_meeting", {"meeting_id": live["meeting_id"]})
     assert ended["meeting"]["status"] == "ended" and ended["next_start_time"] is None
-    assert ended["session_ended_at"] == _z(_now(ep))
+    assert ended["session_ended_at"] == _z(clock_of(ep))
     joined = [p for p in live["participants"] if p["status"] == "joined"]
     after = {p["email"]: p for p in ended["attendance"]}
     assert joined and all(after[p["email"]]["status"] == "left" and after[p["email"]]["minutes_attended"] > 0
@@ -311,7 +299,7 @@ def test_end_video_meeting_ends_the_live_session_and_saves_its_recording():
 
 
 def test_end_video_meeting_moves_a_recurring_meeting_to_its_next_session():
-    ep = _episode()
+    ep = open_server(SERVER)
     series = next(m for m in _meetings(ep, role="hosting", status="scheduled") if m["recurrence"] == "weekly")
     ok(ep, "end_video_meeting", {"meeting_id": _own(ep, "live")["meeting_id"]})
     ok(ep, "start_video_meeting", {"meeting_id": series["meeting_id"]})
@@ -326,7 +314,7 @@ def test_end_video_meeting_moves_a_recurring_meeting_to_its_next_session():
 
 
 def test_end_video_meeting_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     fails(ep, "end_video_meeting", {"meeting_id": _own(ep, "ended")["meeting_id"]}, "already ended")
     fails(ep, "end_video_meeting", {"meeting_id": _own(ep, "cancelled")["meeting_id"]}, "was cancelled")
     fails(ep, "end_video_meeting", {"meeting_id": _own(ep, "scheduled")["meeting_id"]}, "has not started",
@@ -335,12 +323,12 @@ def test_end_video_meeting_failures_leave_the_world_unchanged():
 
 
 def test_start_video_meeting_goes_live_once_the_current_meeting_ended():
-    ep = _episode()
+    ep = open_server(SERVER)
     target = _own(ep, "scheduled")["meeting_id"]
     fails(ep, "start_video_meeting", {"meeting_id": target}, "already hosting", _own(ep, "live")["meeting_id"])
     ok(ep, "end_video_meeting", {"meeting_id": _own(ep, "live")["meeting_id"]})
     started = ok(ep, "start_video_meeting", {"meeting_id": target})
-    assert started["status"] == "live" and started["started_at"] == _z(_now(ep))
+    assert started["status"] == "live" and started["started_at"] == _z(clock_of(ep))
     assert not started["cloud_recording"]
     host = next(p for p in started["participants"] if p["role"] == "host")
     assert host["status"] == "joined"
@@ -349,7 +337,7 @@ def test_start_video_meeting_goes_live_once_the_current_meeting_ended():
 
 
 def test_start_video_meeting_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     other = _others(ep, "scheduled")[0]
     fails(ep, "start_video_meeting", {"meeting_id": other["meeting_id"]}, "not yours", other["host_email"],
           "join_video_meeting")
@@ -362,7 +350,7 @@ def test_start_video_meeting_failures_leave_the_world_unchanged():
 
 
 def test_deleting_recordings_frees_storage_for_a_cloud_recording():
-    ep = _episode()
+    ep = open_server(SERVER)
     ok(ep, "end_video_meeting", {"meeting_id": _own(ep, "live")["meeting_id"]})
     target = _own(ep, "scheduled")["meeting_id"]
     ready = sorted(_recordings(ep, status="ready"), key=lambda r: -r["size_mb"])
@@ -380,7 +368,7 @@ def test_deleting_recordings_frees_storage_for_a_cloud_recording():
 
 
 def test_join_video_meeting_with_the_passcode_joins_or_waits_to_be_admitted():
-    ep = _episode()
+    ep = open_server(SERVER)
     live = {m["meeting_id"]: _meeting(ep, m["meeting_id"]) for m in _others(ep, "live")}
     with_room = next(m for m in live.values() if m["waiting_room"] and m["my_role"] == "attendee")
     without = next(m for m in live.values() if not m["waiting_room"])
@@ -389,7 +377,7 @@ def test_join_video_meeting_with_the_passcode_joins_or_waits_to_be_admitted():
     assert waiting["my_status"] == "waiting_room" and waiting["joined_at"] is None
     joined = ok(ep, "join_video_meeting", {"meeting_id": without["meeting_id"],
                                             "passcode": _passcode(ep, without["meeting_id"])})
-    assert joined["my_status"] == "joined" and joined["joined_at"] == _z(_now(ep))
+    assert joined["my_status"] == "joined" and joined["joined_at"] == _z(clock_of(ep))
     me = _account(ep)["email"]
     people = {p["email"]: p for p in _meeting(ep, without["meeting_id"])["participants"]}
     assert people[me]["status"] == "joined"
@@ -398,7 +386,7 @@ def test_join_video_meeting_with_the_passcode_joins_or_waits_to_be_admitted():
 
 
 def test_join_video_meeting_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     live = _others(ep, "live")[0]["meeting_id"]
     right = _passcode(ep, live)
     wrong = "000000" if right != "000000" else "111111"
@@ -417,14 +405,14 @@ def test_join_video_meeting_failures_leave_the_world_unchanged():
 
 
 def test_share_meeting_recording_creates_a_link_for_the_recipients():
-    ep = _episode()
+    ep = open_server(SERVER)
     recording = next(r for r in _recordings(ep, status="ready") if not r["shared_with"])
     shared = ok(ep, "share_meeting_recording", {"recording_id": recording["recording_id"],
                                                  "emails": ["Client@Example.org", "client@example.org"],
                                                  "expires_in_days": 3, "allow_download": True})
     assert shared["share_url"].startswith("https://meet.example.com/rec/share/")
     assert shared["shared_with"] == ["client@example.org"] and shared["allow_download"]
-    assert shared["share_expires_at"] == _z(_now(ep) + timedelta(days=3))
+    assert shared["share_expires_at"] == _z(clock_of(ep) + timedelta(days=3))
     listed = next(r for r in _recordings(ep) if r["recording_id"] == recording["recording_id"])
     assert listed["share_url"] == shared["share_url"]
     again = ok(ep, "share_meeting_recording", {"recording_id": recording["recording_id"], "emails": ["b@example.org"]})
@@ -433,19 +421,19 @@ def test_share_meeting_recording_creates_a_link_for_the_recipients():
 
 
 def test_share_meeting_recording_failures_leave_the_world_unchanged():
-    ep = _episode()
+    ep = open_server(SERVER)
     processing = _recordings(ep, status="processing")[0]
     fails(ep, "share_meeting_recording", {"recording_id": processing["recording_id"]}, "still processing",
           "ready around")
     oldest = _recordings(ep, status="ready")[-1]
-    days_left = (datetime.fromisoformat(oldest["auto_delete_on"]).date() - _now(ep).date()).days
+    days_left = (datetime.fromisoformat(oldest["auto_delete_on"]).date() - clock_of(ep).date()).days
     fails(ep, "share_meeting_recording", {"recording_id": oldest["recording_id"], "expires_in_days": days_left + 1},
           "deleted automatically", f"at most {days_left} days")
     ok(ep, "share_meeting_recording", {"recording_id": oldest["recording_id"], "expires_in_days": days_left})
 
 
 def test_delete_meeting_recording_frees_its_storage():
-    ep = _episode()
+    ep = open_server(SERVER)
     before = _account(ep)
     recording = _recordings(ep, status="ready")[0]
     deletion = ok(ep, "delete_meeting_recording", {"recording_id": recording["recording_id"]})
@@ -461,9 +449,9 @@ def test_delete_meeting_recording_frees_its_storage():
 
 
 def test_malformed_arguments_are_rejected_before_the_tool_runs():
-    ep = _episode()
+    ep = open_server(SERVER)
     before = ep.state_hash()
-    base = {"topic": "Sync", "start_time": _iso(_now(ep) + timedelta(days=1)), "duration_minutes": 30}
+    base = {"topic": "Sync", "start_time": _iso(clock_of(ep) + timedelta(days=1)), "duration_minutes": 30}
     bad = [
         {**base, "duration_minutes": "30"},
         {**base, "duration_minutes": 0},
@@ -491,7 +479,7 @@ def _scenario(ep: Episode) -> dict[str, Any]:
         ok(ep, "delete_meeting_recording", {"recording_id": recording["recording_id"]})
     ended = next(m for m in ok(ep, "list_video_meetings", {"role": "hosting", "status": "ended"})["meetings"])
     guest = ok(ep, "get_video_meeting", {"meeting_id": ended["meeting_id"]})["participants"][1]["email"]
-    start = _iso(_now(ep) + timedelta(hours=1))
+    start = _iso(clock_of(ep) + timedelta(hours=1))
     meeting = ok(ep, "schedule_video_meeting", {"topic": "Follow-up with the team", "start_time": start,
                                                  "duration_minutes": 30, "invitee_emails": [guest]})
     ok(ep, "invite_meeting_participants", {"meeting_id": meeting["meeting_id"], "emails": [guest], "role": "co_host"})
@@ -504,14 +492,7 @@ def _scenario(ep: Episode) -> dict[str, Any]:
 
 
 def test_multi_step_scenario_is_reproducible_and_visible():
-    first = _episode()
-    initial = first.state_hash()
-    ids = _scenario(first)
-    final = first.state_hash()
-    assert final != initial
-    replay = _episode()
-    assert _scenario(replay) == ids
-    assert replay.state_hash() == final
+    first, ids = assert_replays(SERVER, _scenario)
 
     assert _meeting(first, ids["live_id"])["status"] == "ended"
     meeting = _meeting(first, ids["meeting_id"])
@@ -534,7 +515,7 @@ def test_new_world_is_deterministic_per_seed():
 
 
 def test_default_world_is_large_varied_and_compact():
-    world = _world(_episode())
+    world = world_of(open_server(SERVER))
     meetings = list(world["meetings"].values())
     assert 50 <= len(meetings) <= 70
     assert 20 <= len(world["recordings"]) <= 40
