@@ -7,7 +7,7 @@ until the model exceeds its call budget (the episode runner's turn limits bound 
 import math
 from collections.abc import Sequence
 
-from rewards.trajectory import ModelCall, Normalizer, Reference, same_value
+from rewards.trajectory import ModelCall, Normalizer, Reference, covered_steps, same_value
 
 __all__ = ["validity", "coverage", "efficiency", "budget", "tool_name", "arg_value", "state"]
 
@@ -26,13 +26,7 @@ def coverage(reference: Reference, matches: Sequence[int | None]) -> float:
     at an earlier position of the model's calls."""
     if not reference.calls:
         return 0.0
-    earlier_ok = [True] * len(reference.calls)
-    for before, after in reference.edges:
-        first, then = matches[before], matches[after]
-        if first is None or then is None or first >= then:
-            earlier_ok[after] = False
-    covered = sum(1 for step, match in enumerate(matches) if match is not None and earlier_ok[step])
-    return covered / len(reference.calls)
+    return sum(covered_steps(reference, matches)) / len(reference.calls)
 
 
 def budget(n_reference: int, beta: float) -> int:

@@ -4,10 +4,10 @@ A reference is the ground truth of a whole task: its calls in order (all turns),
 before call j", and the state hash the reference reaches. Model calls carry their parsed arguments (or the raw text
 that did not parse) and the three validity flags the episode runner filled in.
 
-Matching (used by coverage, argument values, the binary check and EnvFactory's trace): each reference step, in
-reference order, takes a model call not yet taken whose name is the step's name and whose arguments include every
-one of the step's argument keys (values are not compared): the earliest one placed after the calls matched to the
-steps it depends on, or else the earliest one. A call whose arguments did not parse matches nothing.
+Matching (used by coverage, argument values, the binary check and EnvFactory's trace): each reference step takes at
+most one model call whose name is the step's name and whose arguments include every one of the step's argument
+keys (values are not compared); the matching that covers the most steps in dependency order is chosen (see
+`match_steps`). A call whose arguments did not parse matches nothing.
 """
 
 import math
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
-__all__ = ["RefCall", "Reference", "ModelCall", "match_steps", "same_value", "Normalizer"]
+__all__ = ["RefCall", "Reference", "ModelCall", "match_steps", "covered_steps", "same_value", "Normalizer"]
 
 
 @dataclass(frozen=True)
@@ -79,28 +79,73 @@ class ModelCall:
         )
 
 
+SEARCH_BUDGET = 20_000
+"""How many partial matchings `match_steps` may explore before it keeps the best one found so far."""
+
+
+def covered_steps(reference: Reference, matches: Sequence[int | None]) -> list[bool]:
+    """Per reference step: matched, and every step it depends on matched at an earlier position."""
+    covered = [match is not None for match in matches]
+    for before, after in reference.edges:
+        first, then = matches[before], matches[after]
+        if first is None or then is None or first >= then:
+            covered[after] = False
+    return covered
+
+
 def match_steps(reference: Reference, calls: Sequence[ModelCall]) -> list[int | None]:
-    """For each reference step, the index of the model call matched to it (see the module docstring), or None."""
+    """For each reference step, the index of the model call matched to it, or None.
+
+    A step may take any one model call (each call serves one step) with its name and all its argument keys. Among
+    all such matchings the one that covers the most steps in dependency order wins, so that removing a call can
+    never raise coverage. The search tries, step by step, the earliest call placed after the steps it depends on
+    first (the greedy matching is the first complete one it meets), prunes branches that cannot beat the best so
+    far, and stops at `SEARCH_BUDGET` explored branches, keeping the best found (only reachable with many calls of
+    the same name).
+    """
+    steps = reference.calls
+    candidates = [
+        [
+            position
+            for position, call in enumerate(calls)
+            if call.parsed and call.name == step.name and all(key in call.arguments for key in step.arguments)
+        ]
+        for step in steps
+    ]
     depends_on: dict[int, list[int]] = {}
     for before, after in reference.edges:
         depends_on.setdefault(after, []).append(before)
+    chosen: list[int | None] = []
     taken: set[int] = set()
-    matches: list[int | None] = []
-    for index, step in enumerate(reference.calls):
-        candidates = [
-            position
-            for position, call in enumerate(calls)
-            if position not in taken
-            and call.parsed
-            and call.name == step.name
-            and all(key in call.arguments for key in step.arguments)
-        ]
-        earliest_allowed = max((matches[j] for j in depends_on.get(index, ()) if matches[j] is not None), default=-1)
-        found = next((p for p in candidates if p > earliest_allowed), candidates[0] if candidates else None)
-        if found is not None:
-            taken.add(found)
-        matches.append(found)
-    return matches
+    best: list[int | None] = [None] * len(steps)
+    best_covered = -1
+    explored = 0
+
+    def search(matched: int) -> None:
+        nonlocal best, best_covered, explored
+        explored += 1
+        index = len(chosen)
+        if matched + len(steps) - index <= best_covered or explored > SEARCH_BUDGET:
+            return
+        if index == len(steps):
+            covered = sum(covered_steps(reference, chosen))
+            if covered > best_covered:
+                best, best_covered = list(chosen), covered
+            return
+        earliest = max((chosen[j] for j in depends_on.get(index, ()) if chosen[j] is not None), default=-1)
+        ordered = sorted(candidates[index], key=lambda position: (position <= earliest, position))
+        for position in [*ordered, None]:
+            if position is not None and position in taken:
+                continue
+            chosen.append(position)
+            if position is not None:
+                taken.add(position)
+            search(matched + (position is not None))
+            chosen.pop()
+            taken.discard(position)  # type: ignore[arg-type]
+
+    search(0)
+    return best
 
 
 @dataclass(frozen=True)
